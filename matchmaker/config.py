@@ -1,0 +1,59 @@
+"""Settings, read from the environment once and passed down explicitly.
+
+Every setting has an embedded default so that `make demo` needs nothing:
+a SQLite file under `var/`, the bundled multilingual embedding model.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+
+def _default_home() -> Path:
+    return Path(os.environ.get("MATCHMAKER_HOME", "var")).resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path = field(default_factory=_default_home)
+    database_url: str = ""
+    secret_key: str = ""
+    # Embedding backend: "use-multilingual" (bundled, default) or "sentence-transformers".
+    embedder: str = "use-multilingual"
+    # For the sentence-transformers backend: a local model folder; empty = bundled all-MiniLM-L6-v2.
+    embedder_model_path: str = ""
+    # Above this many vectors an approximate (HNSW) index replaces exact search.
+    ann_threshold: int = 0
+    max_per_organisation: int = 2
+    smtp_url: str = ""
+    mail_from: str = "matchmaker@localhost"
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        env = os.environ
+        home = Path(env.get("MATCHMAKER_HOME", "var")).resolve()
+        s = cls(
+            home=home,
+            database_url=env.get("DATABASE_URL", f"sqlite:///{home / 'matchmaker.sqlite'}"),
+            secret_key=env.get("SECRET_KEY", ""),
+            embedder=env.get("MATCHMAKER_EMBEDDER", cls.embedder),
+            embedder_model_path=env.get("MATCHMAKER_EMBEDDER_MODEL_PATH", ""),
+            ann_threshold=int(env.get("MATCHMAKER_ANN_THRESHOLD", "0") or 0),
+            max_per_organisation=int(env.get("MATCHMAKER_MAX_PER_ORGANISATION", "2")),
+            smtp_url=env.get("SMTP_URL", ""),
+            mail_from=env.get("MAIL_FROM", cls.mail_from),
+        )
+        return replace(s, **overrides) if overrides else s
+
+    def ensure_secret_key(self) -> str:
+        """The configured key, or one kept in `home/secret_key` so sessions survive restarts."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.home / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()

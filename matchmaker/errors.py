@@ -1,0 +1,44 @@
+"""Typed domain errors; only `api/` turns them into HTTP problem details."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class DomainError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+
+class NotFound(DomainError):
+    """The object does not exist, or the caller may not see it."""
+
+
+class Conflict(DomainError):
+    """The request conflicts with the current state (stale version, illegal transition)."""
+
+    def __init__(self, message: str, *, allowed: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.allowed = allowed
+
+
+class PermissionDenied(DomainError):
+    """The caller is known but may not do this."""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one field; `path` names the record and field, e.g. `streams[12].quantity.unit`."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class ValidationError(DomainError):
+    """Input is invalid; carries every problem found, not just the first."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = list(errors)
+        super().__init__("; ".join(str(e) for e in self.errors[:20]) + (
+            f" (and {len(self.errors) - 20} more)" if len(self.errors) > 20 else ""))
