@@ -1,0 +1,58 @@
+"""Stored embeddings and the index version that tells workers to refresh.
+
+A vector is kept with the model that made it and a hash of the text it was
+made from, so only changed texts are embedded again. `index_version` is a
+single row that every writer of streams, capacities or organisations bumps in
+the same transaction; a worker compares it with the version its in-memory
+index was built from to know, cheaply, that it is out of date.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .base import EMBEDDED_ITEM_KINDS, Base, one_of, utcnow
+
+
+class Embedding(Base):
+    __tablename__ = "embeddings"
+    __table_args__ = (
+        sa.UniqueConstraint("item_kind", "item_id", "model"),
+        one_of("item_kind", EMBEDDED_ITEM_KINDS),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_kind: Mapped[str] = mapped_column(sa.String(16))
+    item_id: Mapped[int]
+    model: Mapped[str] = mapped_column(sa.String(255), index=True)
+    text_hash: Mapped[str] = mapped_column(sa.String(64))
+    dim: Mapped[int]
+    # Little-endian float32 bytes: numpy.frombuffer(vector, dtype="<f4").
+    vector: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class IndexVersion(Base):
+    __tablename__ = "index_version"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(default=0)
+
+
+def bump_index_version(session: Session) -> None:
+    """Mark the searchable data as changed, as part of the session's transaction."""
+    table = IndexVersion.__table__
+    bumped = session.execute(
+        sa.update(table).where(table.c.id == 1).values(version=table.c.version + 1)
+    )
+    if bumped.rowcount == 0:
+        session.execute(sa.insert(table).values(id=1, version=1))
+
+
+def read_index_version(session: Session) -> int:
+    """The current index version; 0 before anything was ever written."""
+    version = session.scalar(sa.select(IndexVersion.version).where(IndexVersion.id == 1))
+    return version or 0
