@@ -7,6 +7,7 @@ and `session` sit on top of it, migrated to head the way production is.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,10 +62,22 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield from _postgres_url_in_fresh_schema(request.getfixturevalue("_postgres_problem"))
 
 
+@pytest.fixture(scope="session")
+def _migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per run; copying it beats migrating each test."""
+    path = tmp_path_factory.mktemp("template") / "migrated.sqlite"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
+def engine(db_url: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
     """An engine on `db_url`, migrated to head."""
-    upgrade(db_url)
+    url = sa.make_url(db_url)
+    if url.get_backend_name() == "sqlite":
+        shutil.copyfile(request.getfixturevalue("_migrated_sqlite_file"), url.database)
+    else:
+        upgrade(db_url)
     engine = make_engine(db_url)
     yield engine
     engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -56,6 +57,12 @@ def test_upgrade_after_downgrade_works_again(db_url: str) -> None:
     downgrade(db_url, "base")
     upgrade(db_url)
     assert current_revision(db_url) == _head()
+
+
+def test_alembic_commands_work_without_a_handed_over_connection(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'by-hand.sqlite'}"
+    command.upgrade(alembic_config(url), "head")
+    assert current_revision(url) == _head()
 
 
 def test_sqlite_engine_uses_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
