@@ -1,0 +1,49 @@
+"""The Flask app factory: configuration, database session per request, blueprints."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g
+
+from matchmaker.config import Settings
+from models.db import make_engine, make_session_factory
+
+
+def create_app(settings: Settings | None = None, config: dict[str, Any] | None = None) -> Flask:
+    """Build an app for `settings` (default: from the environment); no global app object."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.ensure_secret_key(),
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    if config:
+        app.config.update(config)
+    app.extensions["matchmaker.settings"] = settings
+    engine = make_engine(settings.database_url)
+    app.extensions["matchmaker.engine"] = engine
+    app.extensions["matchmaker.sessions"] = make_session_factory(engine)
+
+    @app.teardown_appcontext
+    def _close_session(exc: BaseException | None) -> None:
+        # One session per request: committed by the view that writes, rolled back on error.
+        session = g.pop("db", None)
+        if session is not None:
+            if exc is not None:
+                session.rollback()
+            session.close()
+
+    from api import health
+
+    app.register_blueprint(health.bp)
+    return app
+
+
+def db_session():
+    """The request's database session, opened on first use."""
+    from flask import current_app
+
+    if "db" not in g:
+        g.db = current_app.extensions["matchmaker.sessions"]()
+    return g.db
