@@ -36,6 +36,14 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin_before_savepoint(connection: sa.Connection, name: str) -> None:
+    # pysqlite opens a transaction only at the first write, which reads like READ
+    # COMMITTED and keeps optimistic locking conflicts StaleDataErrors; but a SAVEPOINT
+    # taken before that write would start, and on release commit, a transaction of its own.
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for a SQLite or PostgreSQL URL; extra keyword arguments go to `create_engine`."""
     parsed = _normalise_url(url)
@@ -45,6 +53,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(parsed, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "savepoint", _sqlite_begin_before_savepoint)
         return engine
     return sa.create_engine(parsed, pool_pre_ping=True, **kwargs)
 

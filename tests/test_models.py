@@ -125,6 +125,22 @@ def test_status_outside_its_vocabulary_is_refused(session: Session) -> None:
         session.flush()
 
 
+def test_savepoint_is_undone_with_the_outer_transaction(
+    session_factory: sessionmaker[Session],
+) -> None:
+    with session_factory() as session:
+        with session.begin_nested():
+            session.add(Hub(name="Gent"))
+        with pytest.raises(sa.exc.IntegrityError), session.begin_nested():
+            session.add(Hub(name="Gent", source="import", external_id="hub-gent"))
+            session.add(Hub(name="Gent bis", source="import", external_id="hub-gent"))
+            session.flush()
+        assert session.scalars(sa.select(Hub.name)).all() == ["Gent"]
+        session.rollback()
+    with session_factory() as session:
+        assert session.scalars(sa.select(Hub)).all() == []
+
+
 def test_stale_edit_raises_stale_data_error(session_factory: sessionmaker[Session]) -> None:
     with session_factory() as setup:
         stream = _stream(setup, _organisation(setup))
