@@ -1,0 +1,22 @@
+"""The exchange format `circular-match-exchange/1`: validation, CSV, import and export."""
+from .csv_files import CsvDocument, columns, read_csv, read_csv_files
+from .exporter import export_exchange
+from .importer import Counts, ImportReport, import_csv, import_exchange, import_file
+from .validation import FORMAT, normalise_enterprise_number, normalise_ewc, validate
+
+__all__ = [
+    "FORMAT",
+    "Counts",
+    "CsvDocument",
+    "ImportReport",
+    "columns",
+    "export_exchange",
+    "import_csv",
+    "import_exchange",
+    "import_file",
+    "normalise_enterprise_number",
+    "normalise_ewc",
+    "read_csv",
+    "read_csv_files",
+    "validate",
+]
