@@ -4,6 +4,9 @@ Commands are thin: parse options, call a `matchmaker` service function, print.
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
 from matchmaker.config import Settings
@@ -42,6 +45,74 @@ def serve_command(host: str, port: int, workers: int | None, dev: bool) -> None:
         create_app().run(host=host, port=port, debug=False)
         return
     run_gunicorn(create_app, host, port, workers or default_workers())
+
+
+@main.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--source", default="exchange", show_default=True,
+              help="Name of the system the file comes from; ids are unique per source.")
+def import_command(path: Path, source: str) -> None:
+    """Import an exchange JSON file, a CSV file or a folder of CSV files (all or nothing)."""
+    from tqdm import tqdm
+
+    from matchmaker.errors import ValidationError
+    from matchmaker.exchange import import_file
+    from models import make_engine, make_session_factory, upgrade
+
+    s = settings()
+    upgrade(s.database_url)
+    engine = make_engine(s.database_url)
+    with tqdm(unit="record", file=sys.stderr, disable=None) as bar, \
+            make_session_factory(engine)() as session:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        try:
+            report = import_file(session, path, source, progress)
+        except ValidationError as err:
+            bar.close()
+            for error in err.errors:
+                click.echo(str(error), err=True)
+            raise click.ClickException(
+                f"{len(err.errors)} error(s); nothing was imported") from err
+    engine.dispose()
+    for line in report.lines():
+        click.echo(line)
+
+
+@main.command("export")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--hub", "hubs", multiple=True, help="Only this hub (its id in the file); repeatable.")
+@click.option("--no-contacts", is_flag=True, help="Leave out contact persons (personal data).")
+def export_command(path: Path | None, hubs: tuple[str, ...], no_contacts: bool) -> None:
+    """Export the published data as an exchange JSON file (stdout without PATH)."""
+    import json
+
+    import sqlalchemy as sa
+
+    from matchmaker.exchange import export_exchange
+    from models import Hub, make_engine, make_session_factory
+
+    engine = make_engine(settings().database_url)
+    with make_session_factory(engine)() as session:
+        hub_ids = None
+        if hubs:
+            found = dict(session.execute(sa.select(Hub.external_id, Hub.id)
+                                         .where(Hub.external_id.in_(hubs))).tuples().all())
+            unknown = [h for h in hubs if h not in found and not h.isdigit()]
+            if unknown:
+                raise click.BadParameter(f"no hub with id {', '.join(unknown)}", param_hint="--hub")
+            hub_ids = [found.get(h) or int(h) for h in hubs]
+        document = export_exchange(session, hub_ids, include_contacts=not no_contacts)
+    engine.dispose()
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if path is None:
+        click.echo(text, nl=False)
+    else:
+        path.write_text(text, encoding="utf-8")
+        click.echo(f"{sum(len(document[k]) for k in document if k != 'format')} records "
+                   f"written to {path}", err=True)
 
 
 if __name__ == "__main__":
