@@ -7,6 +7,7 @@ inside this package, via `upgrade` and `downgrade`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose objects stay readable after commit (schemas dump them afterwards)."""
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
@@ -71,7 +73,7 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def _run(url: str, action: Any, revision: str) -> None:
+def _run(url: str, action: Callable[[Config, str], None], revision: str) -> None:
     engine = make_engine(url)
     try:
         with engine.begin() as connection:

@@ -35,7 +35,9 @@ _POSTGRESQL_TRIGGERS = [
 
 def _create_audit_triggers() -> None:
     dialect = op.get_bind().dialect.name
-    statements = {"sqlite": _SQLITE_TRIGGERS, "postgresql": _POSTGRESQL_TRIGGERS}[dialect]
+    statements = {"sqlite": _SQLITE_TRIGGERS, "postgresql": _POSTGRESQL_TRIGGERS}.get(dialect)
+    if statements is None:
+        raise NotImplementedError(f"no append-only audit triggers written for {dialect}")
     for statement in statements:
         op.execute(statement)
 
