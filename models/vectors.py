@@ -2,18 +2,27 @@
 
 A vector is kept with the model that made it and a hash of the text it was
 made from, so only changed texts are embedded again. `index_version` is a
-single row that every writer of streams, capacities or organisations bumps in
-the same transaction; a worker compares it with the version its in-memory
-index was built from to know, cheaply, that it is out of date.
+single row bumped in the same transaction as every change to a stream,
+capacity or organisation; a worker compares it with the version its in-memory
+index was built from to know, cheaply, that it is out of date. Flushes of ORM
+objects bump it by themselves; bulk UPDATE/DELETE statements bypass the ORM
+and must call `bump_index_version` themselves.
 """
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import chain
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .base import EMBEDDED_ITEM_KINDS, Base, one_of, utcnow
+from .items import Capacity, Stream
+from .organisations import Organisation
+
+_INDEXED = (Stream, Capacity, Organisation)
 
 
 class Embedding(Base):
@@ -56,3 +65,10 @@ def read_index_version(session: Session) -> int:
     """The current index version; 0 before anything was ever written."""
     version = session.scalar(sa.select(IndexVersion.version).where(IndexVersion.id == 1))
     return version or 0
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_when_indexed_items_change(session: Session, flush_context: Any, instances: Any) -> None:
+    dirty = (obj for obj in session.dirty if session.is_modified(obj))
+    if any(isinstance(obj, _INDEXED) for obj in chain(session.new, session.deleted, dirty)):
+        bump_index_version(session)

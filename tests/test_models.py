@@ -232,6 +232,25 @@ def test_index_version_is_bumped_in_the_writers_transaction(
         assert read_index_version(reader) == 2
 
 
+def test_flushing_a_changed_stream_bumps_the_index_version(
+    session_factory: sessionmaker[Session],
+) -> None:
+    with session_factory() as session:
+        stream = _stream(session, _organisation(session))
+        session.commit()
+        created = read_index_version(session)
+        session.add(AuditEntry(action="read", entity="stream", entity_id=stream.id))
+        session.commit()
+        assert read_index_version(session) == created
+        stream.title = "Paletten, 40 per week"
+        session.commit()
+        assert read_index_version(session) == created + 1
+        session.delete(stream)
+        session.commit()
+        assert read_index_version(session) == created + 2
+    assert created >= 1
+
+
 def test_json_lists_round_trip_and_track_in_place_edits(
     session_factory: sessionmaker[Session],
 ) -> None:
