@@ -3,7 +3,9 @@
 Only worth it for very large collections (see docs/benchmarks.md); hnswlib is
 an optional dependency imported on first use. Ids must be non-negative
 (hnswlib labels are unsigned). Deletes use hnswlib's mark_deleted and the
-freed slots are reused by later inserts.
+freed slots are reused by later inserts. Results are ordered like ExactIndex
+(score, then id), but which of several equal-scored entries make the cut is
+up to the graph walk.
 """
 
 from __future__ import annotations
