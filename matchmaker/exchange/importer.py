@@ -3,6 +3,8 @@
 Records are upserted by (source, external id). A record that is already
 stored exactly as the file says is left untouched (no UPDATE, so its
 `updated_at` and `version` stay), which makes re-importing a file a no-op.
+The models bump the index version on every flush that changes an item, in
+the same transaction, so a rolled-back import leaves it as it was too.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from matchmaker.errors import FieldError, ValidationError
-from models import Capacity, Contact, Hub, Organisation, Stream, bump_index_version
+from models import Capacity, Contact, Hub, Organisation, Stream
 
 from . import records
 from .csv_files import read_csv_files
@@ -165,9 +167,6 @@ def _import(session: Session, data: Any, source: str, progress: Progress | None)
             columns = to_columns(record)
             columns["organisation"] = stored_orgs[record["organisation"]]
             imp.upsert(name, model, stored, record, columns)
-
-    if imp.report.changed:
-        bump_index_version(session)
     return imp.report
 
 
