@@ -62,21 +62,23 @@ def import_command(path: Path, source: str) -> None:
     s = settings()
     upgrade(s.database_url)
     engine = make_engine(s.database_url)
-    with tqdm(unit="record", file=sys.stderr, disable=None) as bar, \
-            make_session_factory(engine)() as session:
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
+    try:
+        with tqdm(unit="record", file=sys.stderr, disable=None) as bar, \
+                make_session_factory(engine)() as session:
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
 
-        try:
-            report = import_file(session, path, source, progress)
-        except ValidationError as err:
-            bar.close()
-            for error in err.errors:
-                click.echo(str(error), err=True)
-            raise click.ClickException(
-                f"{len(err.errors)} error(s); nothing was imported") from err
-    engine.dispose()
+            try:
+                report = import_file(session, path, source, progress)
+            except ValidationError as err:
+                bar.close()
+                for error in err.errors:
+                    click.echo(str(error), err=True)
+                raise click.ClickException(
+                    f"{len(err.errors)} error(s); nothing was imported") from err
+    finally:
+        engine.dispose()
     for line in report.lines():
         click.echo(line)
 
@@ -95,17 +97,20 @@ def export_command(path: Path | None, hubs: tuple[str, ...], no_contacts: bool) 
     from models import Hub, make_engine, make_session_factory
 
     engine = make_engine(settings().database_url)
-    with make_session_factory(engine)() as session:
-        hub_ids = None
-        if hubs:
-            found = dict(session.execute(sa.select(Hub.external_id, Hub.id)
-                                         .where(Hub.external_id.in_(hubs))).tuples().all())
-            unknown = [h for h in hubs if h not in found and not h.isdigit()]
-            if unknown:
-                raise click.BadParameter(f"no hub with id {', '.join(unknown)}", param_hint="--hub")
-            hub_ids = [found.get(h) or int(h) for h in hubs]
-        document = export_exchange(session, hub_ids, include_contacts=not no_contacts)
-    engine.dispose()
+    try:
+        with make_session_factory(engine)() as session:
+            hub_ids = None
+            if hubs:
+                found = dict(session.execute(sa.select(Hub.external_id, Hub.id)
+                                             .where(Hub.external_id.in_(hubs))).all())
+                unknown = [h for h in hubs if h not in found and not h.isdigit()]
+                if unknown:
+                    raise click.BadParameter(f"no hub with id {', '.join(unknown)}",
+                                             param_hint="--hub")
+                hub_ids = [found.get(h) or int(h) for h in hubs]
+            document = export_exchange(session, hub_ids, include_contacts=not no_contacts)
+    finally:
+        engine.dispose()
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if path is None:
         click.echo(text, nl=False)

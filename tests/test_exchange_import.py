@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from test_exchange_validation import VALID
+from test_exchange_validation import DEV_DATA, VALID
 
 from matchmaker.errors import ValidationError
 from matchmaker.exchange import export_exchange, import_exchange
@@ -218,3 +219,10 @@ def test_export_of_one_hub_and_only_published_items(session: Session) -> None:
     exported = export_exchange(session, hub_ids=[gent])
     assert ([h["id"] for h in exported["hubs"]], [o["id"] for o in exported["organisations"]],
             exported["streams"], exported["capacities"]) == (["hub-gent"], ["org-1"], [], [])
+
+
+@pytest.mark.skipif(not DEV_DATA.exists(), reason="../shared/eval/dev is not available")
+def test_dev_set_imports_and_reimports_unchanged(session: Session) -> None:
+    data = json.loads(DEV_DATA.read_text(encoding="utf-8"))
+    assert import_exchange(session, data).streams.created == len(data["streams"])
+    assert not import_exchange(session, export_exchange(session)).changed

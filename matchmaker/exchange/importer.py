@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from matchmaker.errors import FieldError, ValidationError
 from models import Capacity, Contact, Hub, Organisation, Stream
@@ -70,7 +70,10 @@ class _Importer:
         self.progress, self.total, self.done = progress, total, 0
 
     def existing(self, model: type[Row]) -> dict[str, Row]:
-        rows = self.session.scalars(sa.select(model).where(model.source == self.source))
+        query = sa.select(model).where(model.source == self.source)
+        if model is Organisation:
+            query = query.options(selectinload(Organisation.contacts))
+        rows = self.session.scalars(query)
         return {row.external_id: row for row in rows if row.external_id is not None}
 
     def upsert(self, name: str, model: type[Row], stored: dict[str, Row],
