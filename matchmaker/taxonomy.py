@@ -1,9 +1,20 @@
 """The vocabularies of the exchange format: materials (a tree), services,
-recognitions, certifications, units and periods.
+recognitions, certifications, units and periods; their labels in nl/fr/en,
+the relations in the material tree, the link to EURAL codes, and the
+conversion of quantities to kg per month.
 
 Identifiers are English snake_case, as in `circular-match-exchange/1`.
+Labels and synonyms live in `matchmaker/data/*.json`; the synonyms are read by
+`matchmaker.lexicon`.
 """
 from __future__ import annotations
+
+import json
+from importlib import resources
+
+from matchmaker import ewc
+from matchmaker.errors import ValidationError
+from matchmaker.ewc import ewc_materials, normalise_ewc, parse_ewc
 
 # child -> parent; a parent covers its children.
 MATERIAL_PARENT: dict[str, str | None] = {
@@ -44,3 +55,135 @@ ORGANISATION_KINDS: tuple[str, ...] = (
 LANGUAGES: tuple[str, ...] = ("nl", "fr", "en", "de")
 UNITS: tuple[str, ...] = ("kg", "t", "units", "m3")
 PERIODS: tuple[str, ...] = ("once", "week", "month", "year")
+
+
+def _load(name: str) -> dict:
+    return json.loads(resources.files("matchmaker.data").joinpath(name).read_text("utf-8"))
+
+
+# id -> {"label": {lang: text}, "terms": {lang: [...]}, "kg_per_unit", "kg_per_m3"}
+MATERIAL_DATA: dict[str, dict] = _load("materials.json")
+_VOCABULARY = _load("vocabulary.json")
+SERVICE_DATA: dict[str, dict] = _VOCABULARY["services"]
+CERTIFICATION_DATA: dict[str, dict] = _VOCABULARY["certifications"]
+
+_LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "material": {k: v["label"] for k, v in MATERIAL_DATA.items()},
+    "service": {k: v["label"] for k, v in SERVICE_DATA.items()},
+    "certification": {k: v["label"] for k, v in CERTIFICATION_DATA.items()},
+    "recognition": {k: v["label"] for k, v in _VOCABULARY["recognitions"].items()},
+    "unit": {k: v["label"] for k, v in _VOCABULARY["units"].items()},
+    "period": {k: v["label"] for k, v in _VOCABULARY["periods"].items()},
+    "organisation_kind": {k: v["label"] for k, v in _VOCABULARY["organisation_kinds"].items()},
+}
+LABEL_KINDS: tuple[str, ...] = (*_LABELS, "ewc")
+
+DEFAULT_KG_PER_UNIT = 10.0
+DEFAULT_KG_PER_M3 = 200.0
+_MONTHS_PER_PERIOD = {"week": 12 / 52, "month": 1.0, "year": 12.0, "once": 1.0}
+_KG_PER = {"kg": 1.0, "t": 1000.0}
+
+
+def label(kind: str, id: str, language: str = "en") -> str:
+    """Human label of a vocabulary id; falls back to English, then to the id itself."""
+    if kind == "ewc":
+        try:
+            return ewc.ewc_label(id, language)
+        except ValidationError:
+            return id
+    labels = _LABELS.get(kind, {}).get(id)
+    if not labels:
+        return id
+    return labels.get(language) or labels.get("en") or id
+
+
+def material_ancestors(material: str) -> list[str]:
+    """Parent first, root last; empty for a root or an unknown id."""
+    out: list[str] = []
+    parent = MATERIAL_PARENT.get(material)
+    while parent:
+        out.append(parent)
+        parent = MATERIAL_PARENT.get(parent)
+    return out
+
+
+def material_children(material: str) -> list[str]:
+    """Direct children, in vocabulary order."""
+    return [m for m, p in MATERIAL_PARENT.items() if p == material]
+
+
+def material_relation(a: str, b: str) -> str | None:
+    """"same", "parent" (a is an ancestor of b), "child" (a descends from b),
+    "sibling" (same parent) or None."""
+    if a == b:
+        return "same"
+    if a in material_ancestors(b):
+        return "parent"
+    if b in material_ancestors(a):
+        return "child"
+    pa, pb = MATERIAL_PARENT.get(a), MATERIAL_PARENT.get(b)
+    if pa is not None and pa == pb:
+        return "sibling"
+    return None
+
+
+def materials_for_ewc(material: str) -> list[str]:
+    """EURAL codes for a material: its own codes, else those of its nearest ancestor;
+    a parent also gets its children's codes."""
+    by_material = ewc.codes_by_material()
+    codes = list(by_material.get(material, ()))
+    for ancestor in material_ancestors(material):
+        if codes:
+            break
+        codes = list(by_material.get(ancestor, ()))
+    for child in material_children(material):
+        codes += [c for c in by_material.get(child, ()) if c not in codes]
+    return codes
+
+
+def _factor(material: str, key: str) -> float | None:
+    for m in (material, *material_ancestors(material)):
+        value = MATERIAL_DATA.get(m, {}).get(key)
+        if value is not None:
+            return float(value)
+    return None
+
+
+def kg_per_unit(material: str) -> float:
+    """Typical weight of one item of a material (the parent's, else a generic default)."""
+    return _factor(material, "kg_per_unit") or DEFAULT_KG_PER_UNIT
+
+
+def kg_per_m3(material: str) -> float:
+    """Bulk density of a material as collected (the parent's, else a generic default)."""
+    return _factor(material, "kg_per_m3") or DEFAULT_KG_PER_M3
+
+
+def to_kg_per_month(amount: float | None, unit: str | None, per: str | None,
+                    materials: list[str] | tuple[str, ...] = ()) -> float | None:
+    """A quantity as kg per month; None when amount, unit or period is missing or unknown.
+
+    Items and volumes are weighed with the mean factor of the given materials.
+    "once" counts the whole batch within one month.
+    """
+    if amount is None or unit not in UNITS or per not in _MONTHS_PER_PERIOD:
+        return None
+    if unit in _KG_PER:
+        kg = amount * _KG_PER[unit]
+    else:
+        factor = kg_per_unit if unit == "units" else kg_per_m3
+        known = [m for m in materials if m in MATERIALS]
+        if known:
+            kg = amount * sum(factor(m) for m in known) / len(known)
+        else:
+            kg = amount * (DEFAULT_KG_PER_UNIT if unit == "units" else DEFAULT_KG_PER_M3)
+    return kg / _MONTHS_PER_PERIOD[per]
+
+
+__all__ = [
+    "MATERIAL_PARENT", "MATERIALS", "SERVICES", "RECOGNITIONS", "CERTIFICATIONS",
+    "ORGANISATION_KINDS", "LANGUAGES", "UNITS", "PERIODS", "MATERIAL_DATA", "SERVICE_DATA",
+    "CERTIFICATION_DATA", "LABEL_KINDS", "label", "material_ancestors", "material_children",
+    "material_relation", "materials_for_ewc", "ewc_materials", "normalise_ewc", "parse_ewc",
+    "kg_per_unit", "kg_per_m3", "to_kg_per_month",
+]

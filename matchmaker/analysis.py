@@ -1,0 +1,182 @@
+"""Free-text analysis of streams and capacities: which materials, services,
+certifications, EURAL codes and quantities a title + description speaks of.
+
+Lexicon matching (`matchmaker.lexicon`) does the bulk; an optional embedder
+adds what the lexicon missed (`matchmaker.prototypes`). Every suggestion
+carries a confidence in [0, 1] and the words it rests on.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from matchmaker import ewc, taxonomy
+from matchmaker.lexicon import Hit, Lexicon, parse_term, proper_names, tokens
+from matchmaker.quantities import (
+    QuantitySuggestion,
+    extract_quantity,
+    extract_radius_km,
+    extract_target_group_fte,
+)
+
+REPORTED = 0.3    # weaker suggestions are dropped
+CONFIDENT = 0.5   # the level at which a suggestion counts as a finding (benchmarks, forms)
+
+_STOPWORDS = {
+    "nl": frozenset("de het een en van in op te is dat die met voor zijn we wij ons onze er niet "
+                    "aan bij ook om of als dan kan worden wordt nog naar zo al wie deze dit graag "
+                    "gaat hebben heeft zijn zich uit door tot over iemand ze moet mag kunnen "
+                    "gezocht liefst ongeveer per jaar maand week".split()),
+    "fr": frozenset("le la les un une des de du et en est que qui dans pour par sur au aux avec "
+                    "nous notre nos ce cette ces il ils elle sont pas plus peut peuvent vous votre "
+                    "chaque environ recherche pourrait mois semaine an".split()),
+    "en": frozenset("the a an and of in on to is that which with for are we our us it they them "
+                    "this these be can could from by at as or not all about every who would per "
+                    "looking available month week year".split()),
+}
+_COMMON = frozenset().union(*_STOPWORDS.values()) | frozenset(
+    "zoeken kosten laten werken maken komen houden staan nemen geven leveren vragen "
+    "collectie bieden zorgen gebruikt gebruiken nieuwe oude goede andere regio partner "
+    "bedrijf bedrijven besturen lokale sociale onderneming afspraak contact ploeg atelier "
+    "vestiging klanten mensen welkom termijn samenwerking structurele kwaliteit staat "
+    "services service company companies social enterprise contact team partners "
+    "entreprise entreprises economie sociale contacter equipe partenaire".split())
+_CERTIFIED = frozenset("gecertificeerd gecertificeerde certificaat attest attesten erkende "
+                       "certified certificate certification certifie certifiee certificat "
+                       "attestation veilig veilige secure securely securise rapport report".split())
+_CHAPTER_PREFERENCE = {"20": 0, "16": 1, "17": 2, "15": 3, "02": 4, "19": 5}
+_EWC_IN_TEXT = re.compile(r"\b(\d{2})[ .]?(\d{2})[ .]?(\d{2})(\s?\*)?")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: str
+    confidence: float
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    language: str
+    materials: list[Suggestion]
+    services: list[Suggestion]
+    certifications: list[Suggestion]
+    ewc_codes: list[Suggestion]
+    quantity: QuantitySuggestion | None
+    service_radius_km: float | None
+    target_group_fte: float | None
+
+
+def detect_language(text: str) -> str:
+    """nl, fr or en by counting stopwords; nl when nothing tells."""
+    counts = Counter(tokens(text))
+    per_language = {lang: sum(n for w, n in counts.items() if w in words) for lang, words in _STOPWORDS.items()}
+    best = max(per_language, key=lambda lang: (per_language[lang], lang == "nl"))
+    return best if per_language[best] > 0 else "nl"
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The lexicon of materials, services and certifications, built once."""
+    terms = []
+    for kind, data in (("material", taxonomy.MATERIAL_DATA), ("service", taxonomy.SERVICE_DATA),
+                       ("certification", taxonomy.CERTIFICATION_DATA)):
+        for id_, entry in data.items():
+            for language, raw_terms in entry["terms"].items():
+                terms += [parse_term(kind, id_, raw, language) for raw in raw_terms]
+    return Lexicon(terms, _COMMON)
+
+
+def _combine(hits: list[Hit], kind: str) -> list[Suggestion]:
+    """One suggestion per id: the strongest hit, a little more for each further distinct hit."""
+    by_id: dict[str, list[Hit]] = {}
+    for h in hits:
+        if h.kind == kind:
+            by_id.setdefault(h.id, []).append(h)
+    out = []
+    for id_, found in by_id.items():
+        found.sort(key=lambda h: -h.confidence)
+        extra = len({h.evidence for h in found}) - 1
+        confidence = min(0.99, found[0].confidence + 0.05 * extra)
+        out.append(Suggestion(id_, round(confidence, 3), found[0].evidence))
+    return out
+
+
+def _prefer_specific(materials: list[Suggestion]) -> list[Suggestion]:
+    """Drop a parent once one of its children is found as confidently: "groot elektro" says
+    more than "toestellen"."""
+    conf = {s.id: s.confidence for s in materials}
+    return [s for s in materials
+            if not any(conf.get(child, 0) >= min(CONFIDENT, s.confidence)
+                       for child in taxonomy.material_children(s.id))]
+
+
+def _certifications(hits: list[Hit], words: list[str], services: list[Suggestion]) -> list[Suggestion]:
+    found = {s.id: s for s in _combine(hits, "certification")}
+    wiping = next((s for s in services if s.id == "data_wiping"), None)
+    cue = next((w for w in words if w in _CERTIFIED), None)
+    if wiping and cue and "certified_data_wiping" not in found:
+        found["certified_data_wiping"] = Suggestion("certified_data_wiping", 0.7, f"{cue} / {wiping.evidence}")
+    return list(found.values())
+
+
+def _ewc_codes(text: str, materials: list[Suggestion]) -> list[Suggestion]:
+    """Codes written in the text, then the codes of the confidently found materials."""
+    out: dict[str, Suggestion] = {}
+    for m in _EWC_IN_TEXT.finditer(text):
+        code = f"{m.group(1)} {m.group(2)} {m.group(3)}{'*' if m.group(4) else ''}"
+        if m.group(1) in ewc.CHAPTERS and int(m.group(1)) <= 20:
+            out.setdefault(code, Suggestion(ewc.normalise_ewc(code), 0.95, m.group(0).strip()))
+    for s in materials:
+        if s.confidence < CONFIDENT:
+            continue
+        for code in _usual_codes(s.id):
+            if code not in out:
+                out[code] = Suggestion(code, round(0.6 * s.confidence, 3), s.evidence)
+    return sorted(out.values(), key=lambda s: -s.confidence)
+
+
+def _usual_codes(material: str, limit: int = 3) -> list[str]:
+    """The codes most used for a material: its own (else its nearest ancestor's), municipal
+    and equipment chapters first."""
+    by_material = ewc.codes_by_material()
+    codes: list[str] = []
+    for m in (material, *taxonomy.material_ancestors(material)):
+        codes = by_material.get(m, [])
+        if codes:
+            break
+    return sorted(codes, key=lambda c: (_CHAPTER_PREFERENCE.get(c[:2], 9), c))[:limit]
+
+
+def _ranked(suggestions: list[Suggestion]) -> list[Suggestion]:
+    return sorted((s for s in suggestions if s.confidence >= REPORTED), key=lambda s: (-s.confidence, s.id))
+
+
+def analyse(text: str, language: str | None = None, *, role: str = "stream", embedder=None) -> Analysis:
+    """Read a title + description. `role` is "stream" (services wanted) or "capacity"
+    (services offered; radius and workforce are read too). `embedder`, when given, is an
+    object with `encode(list[str]) -> (n, d)` L2-normalised array."""
+    lang = language if language in ("nl", "fr", "en") else detect_language(text)
+    words = tokens(text)
+    hits = lexicon().match(words, lang, proper_names(text))
+    materials = _combine(hits, "material")
+    services = _combine(hits, "service")
+    if embedder is not None:
+        from matchmaker.prototypes import boost
+
+        materials, services = boost(text, materials, services, embedder)
+    materials = _ranked(_prefer_specific(materials))
+    services = _ranked(services)
+    capacity = role == "capacity"
+    return Analysis(
+        language=lang,
+        materials=materials,
+        services=services,
+        certifications=_ranked(_certifications(hits, words, services)),
+        ewc_codes=_ewc_codes(text, materials),
+        quantity=extract_quantity(text, lang),
+        service_radius_km=extract_radius_km(text, lang) if capacity else None,
+        target_group_fte=extract_target_group_fte(text, lang) if capacity else None,
+    )

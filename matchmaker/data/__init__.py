@@ -1,0 +1,1 @@
+"""JSON data of the vocabularies: labels, synonyms, conversion factors, the EURAL list."""
