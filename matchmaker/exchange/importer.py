@@ -64,10 +64,12 @@ def _assign(row: Any, columns: dict[str, Any]) -> bool:
 
 
 class _Importer:
-    def __init__(self, session: Session, source: str, progress: Progress | None, total: int):
+    """The state of one import: what is stored already, the report, the progress."""
+
+    def __init__(self, session: Session, source: str, progress: Progress | None):
         self.session, self.source = session, source
         self.report = ImportReport()
-        self.progress, self.total, self.done = progress, total, 0
+        self.progress, self.total, self.done = progress, 0, 0
 
     def existing(self, model: type[Row]) -> dict[str, Row]:
         query = sa.select(model).where(model.source == self.source)
@@ -143,12 +145,12 @@ def import_exchange(
 
 def _import(session: Session, data: Any, source: str, progress: Progress | None) -> ImportReport:
     outside_hubs = _hub_ids_outside(session, source)
-    stored_orgs = _Importer(session, source, None, 0).existing(Organisation)
+    imp = _Importer(session, source, progress)
+    stored_orgs = imp.existing(Organisation)
     errors = validate(data, {"hubs": outside_hubs, "organisations": stored_orgs})
     if errors:
         raise ValidationError(errors)
-    total = sum(len(data.get(name) or []) for name in LISTS)
-    imp = _Importer(session, source, progress, total)
+    imp.total = sum(len(data.get(name) or []) for name in LISTS)
 
     hubs: dict[str, Hub] = dict(outside_hubs)
     stored_hubs = imp.existing(Hub)

@@ -221,11 +221,7 @@ REFERENCES = {"organisations": ("hub", "hubs"), "streams": ("organisation", "org
               "capacities": ("organisation", "organisations")}
 
 
-def validate(
-    data: Any,
-    known_ids: dict[str, Collection[str]] | None = None,
-    require_format: bool = True,
-) -> list[FieldError]:
+def validate(data: Any, known_ids: dict[str, Collection[str]] | None = None) -> list[FieldError]:
     """Every problem in the exchange document `data`; an empty list means it is valid.
 
     `known_ids` maps a list name ("hubs", "organisations") to ids that exist
@@ -234,14 +230,16 @@ def validate(
     if not isinstance(data, dict):
         return _err("", f"the document must be a JSON object, got {_kind(data)}")
     errors: list[FieldError] = []
-    if data.get("format") != FORMAT and (require_format or "format" in data):
+    if data.get("format") != FORMAT:
         errors.append(FieldError("format", f"must be {FORMAT!r}, got {data.get('format')!r}"))
     errors += [FieldError(name, "unknown field") for name in data
                if name not in LISTS and name != "format"]
     ids: dict[str, set[str]] = {}
     for name in LISTS:
-        records = data.get(name, [])
-        if not isinstance(records, list):
+        records = data.get(name)
+        if records is None:
+            records = []
+        elif not isinstance(records, list):
             errors.append(FieldError(name, f"must be a list, got {_kind(records)}"))
             records = []
         errors += _check_records(name, records)
