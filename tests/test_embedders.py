@@ -54,6 +54,11 @@ def test_embedders_are_loaded_once_per_process(use, minilm):
     assert minilm.name == "st:all-MiniLM-L6-v2" and minilm.dim == 384
 
 
+def test_use_default_ignores_quantities(use):
+    vectors = use.encode(["Oud ijzer: 1,5 ton per jaar", "Oud ijzer: 20 ton per jaar"])
+    assert float(vectors[0] @ vectors[1]) > 0.999
+
+
 def test_unknown_embedder_name_is_refused():
     with pytest.raises(ValueError, match="use-multilingual"):
         get_embedder("word2vec")
