@@ -28,7 +28,7 @@ _STOPWORDS = {
     "nl": frozenset("de het een en van in op te is dat die met voor zijn we wij ons onze er niet "
                     "aan bij ook om of als dan kan worden wordt nog naar zo al wie deze dit graag "
                     "gaat hebben heeft zijn zich uit door tot over iemand ze moet mag kunnen "
-                    "gezocht liefst ongeveer per jaar maand week".split()),
+                    "gezocht liefst ongeveer per jaar maand week door".split()),
     "fr": frozenset("le la les un une des de du et en est que qui dans pour par sur au aux avec "
                     "nous notre nos ce cette ces il ils elle sont pas plus peut peuvent vous votre "
                     "chaque environ recherche pourrait mois semaine an".split()),
@@ -42,7 +42,8 @@ _COMMON = frozenset().union(*_STOPWORDS.values()) | frozenset(
     "bedrijf bedrijven besturen lokale sociale onderneming afspraak contact ploeg atelier "
     "vestiging klanten mensen welkom termijn samenwerking structurele kwaliteit staat "
     "services service company companies social enterprise contact team partners "
-    "entreprise entreprises economie sociale contacter equipe partenaire".split())
+    "entreprise entreprises economie sociale contacter equipe partenaire creates created "
+    "tonnes tonnen kilos stuks pieces units leiden bieden werkgebied".split())
 _CERTIFIED = frozenset("gecertificeerd gecertificeerde certificaat attest attesten erkende "
                        "certified certificate certification certifie certifiee certificat "
                        "attestation veilig veilige secure securely securise rapport report".split())
@@ -87,6 +88,14 @@ def lexicon() -> Lexicon:
             for language, raw_terms in entry["terms"].items():
                 terms += [parse_term(kind, id_, raw, language) for raw in raw_terms]
     return Lexicon(terms, _COMMON)
+
+
+def _outside_certifications(hits: list[Hit]) -> list[Hit]:
+    """A certification names its holder ("inzamelaar en vervoerder van afvalstoffen"):
+    the words inside it describe no service or material."""
+    covered = {i for h in hits if h.kind == "certification" and h.length > 1
+               for i in range(h.start, h.start + h.length)}
+    return [h for h in hits if h.kind == "certification" or h.start not in covered]
 
 
 def _combine(hits: list[Hit], kind: str) -> list[Suggestion]:
@@ -160,7 +169,7 @@ def analyse(text: str, language: str | None = None, *, role: str = "stream", emb
     object with `encode(list[str]) -> (n, d)` L2-normalised array."""
     lang = language if language in ("nl", "fr", "en") else detect_language(text)
     words = tokens(text)
-    hits = lexicon().match(words, lang, proper_names(text))
+    hits = _outside_certifications(lexicon().match(words, lang, proper_names(text)))
     materials = _combine(hits, "material")
     services = _combine(hits, "service")
     if embedder is not None:

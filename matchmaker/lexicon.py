@@ -2,7 +2,7 @@
 
 Owns text normalisation (lowercase, accents stripped), Dutch compound splitting
 ("textielinzameling" holds "textiel" and "inzameling") and typo tolerance
-(edit distance on tokens of six letters or more). Knows nothing of the meaning
+(edit distance on tokens of seven letters or more). Knows nothing of the meaning
 of the ids it finds: `matchmaker.analysis` decides what to make of the hits.
 
 Terms come from the JSON data as strings: "term" (weight 1), "term|0.4" (a weak
@@ -21,7 +21,7 @@ EXACT, HEAD, MODIFIER, FUZZY = 0.95, 0.85, 0.65, 0.7
 _MIN_PART = 4       # shortest lexicon term found inside a compound
 _MIN_MODIFIER = 5   # shortest lexicon term found at the start of a compound
 _MIN_REST = 3       # a compound's other half is at least this long
-_MIN_FUZZY = 6      # shortest token tried for typos
+_MIN_FUZZY = 7      # shortest token tried for typos
 
 
 def strip_accents(text: str) -> str:
@@ -59,7 +59,7 @@ class Term:
 
 @dataclass(frozen=True)
 class Hit:
-    """One occurrence of a term; `start` is the index of its first token."""
+    """One occurrence of a term over tokens `start` to `start + length - 1`."""
 
     kind: str
     id: str
@@ -67,6 +67,7 @@ class Hit:
     evidence: str
     how: str
     start: int
+    length: int = 1
 
 
 def parse_term(kind: str, id: str, raw: str, language: str = "") -> Term:
@@ -77,17 +78,24 @@ def parse_term(kind: str, id: str, raw: str, language: str = "") -> Term:
                 whole or len(words[0]) < _MIN_PART, language)
 
 
-def inflections(word: str) -> set[str]:
-    """Plural and inflected surface forms of a word in nl/fr/en, and its bare form."""
-    forms = {word, word + "s", word + "e", word + "n", word + "en", word + "es", word + "x",
-             word + "er", word + "ers"}
-    if len(word) >= 3 and word[-1] not in "aeiouy" and word[-2] in "aeiou" and word[-3] not in "aeiou":
-        forms.add(word + word[-1] + "en")
-    if len(word) >= 5 and word.endswith("s"):
-        forms.add(word[:-1])
-    if len(word) >= 6 and word.endswith("en"):
-        forms.add(word[:-2])
-    return {f for f in forms if len(f) >= 2}
+_ENDINGS = {"nl": ("s", "e", "n", "en"), "fr": ("s", "x", "e", "es"), "en": ("s", "es")}
+
+
+def inflections(word: str, language: str = "") -> set[str]:
+    """Plural and inflected surface forms of a word (in `language`, else in nl/fr/en) and
+    its bare form; derived forms shorter than five letters are left out as too ambiguous."""
+    languages = [language] if language in _ENDINGS else list(_ENDINGS)
+    forms = {word}
+    for lang in languages:
+        forms.update(word + ending for ending in _ENDINGS[lang])
+        if word.endswith("s"):
+            forms.add(word[:-1])
+    if "nl" in languages:
+        if len(word) >= 3 and word[-1] not in "aeiouy" and word[-2] in "aeiou" and word[-3] not in "aeiou":
+            forms.add(word + word[-1] + "en")
+        if word.endswith("en"):
+            forms.add(word[:-2])
+    return {f for f in forms if f == word or len(f) >= 5}
 
 
 def _compounds(term: Term) -> bool:
@@ -128,11 +136,13 @@ class Lexicon:
         self._multi: dict[str, list[Term]] = {}
         self._fuzzy: dict[str, set[str]] = {}
         for term in terms:
+            forms = {f for f in inflections(term.words[0], term.language)
+                     if f == term.words[0] or f not in common_words}
             if len(term.words) > 1:
-                for form in inflections(term.words[0]):
+                for form in forms:
                     self._multi.setdefault(form, []).append(term)
                 continue
-            for form in inflections(term.words[0]):
+            for form in forms:
                 self._single.setdefault(form, []).append(term)
             word = term.words[0]
             if not term.whole_word and len(word) >= _MIN_FUZZY - 1:
@@ -155,8 +165,8 @@ class Lexicon:
                 span = words[i:i + n]
                 taken = used.setdefault(term.kind, set())
                 if len(span) == n and not taken.intersection(range(i, i + n)) and all(
-                        w in inflections(t) for w, t in zip(span[1:], term.words[1:], strict=True)):
-                    hits.append(Hit(term.kind, term.id, EXACT * term.weight, " ".join(span), "exact", i))
+                        w in inflections(t, term.language) for w, t in zip(span[1:], term.words[1:], strict=True)):
+                    hits.append(Hit(term.kind, term.id, EXACT * term.weight, " ".join(span), "exact", i, n))
                     taken.update(range(i, i + n))
         for i, word in enumerate(words):
             hits += [h for h in self._match_word(word, i, language, word in names)
