@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from matchmaker.exchange import normalise_enterprise_number, normalise_ewc, validate
+from matchmaker.exchange import normalise_enterprise_number, validate
 from matchmaker.exchange.validation import enterprise_number_problem
+from matchmaker.taxonomy import normalise_ewc
 
 DEV_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev" / "data.json"
 
@@ -109,6 +110,8 @@ def test_valid_document_has_no_errors() -> None:
      "organisations[0].contact.email: 'an at draad' is not an e-mail address"),
     ("streams.0.ewc_codes", ["20 01"],
      "streams[0].ewc_codes[0]: '20 01' is not a European List of Waste code (e.g. '20 01 10')"),
+    ("capacities.0.ewc_codes", ["21 01 01"], "capacities[0].ewc_codes[0]: '21 01 01' is not "
+     "a European List of Waste code (e.g. '20 01 10')"),
     ("streams.0.available_from", "01/02/2026",
      "streams[0].available_from: '01/02/2026' is not an ISO date (YYYY-MM-DD)"),
     ("streams.0.available_from", "2026-02-30",

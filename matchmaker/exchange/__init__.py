@@ -2,7 +2,7 @@
 from .csv_files import CsvDocument, columns, read_csv, read_csv_files
 from .exporter import export_exchange
 from .importer import Counts, ImportReport, import_csv, import_exchange, import_file
-from .validation import FORMAT, normalise_enterprise_number, normalise_ewc, validate
+from .validation import FORMAT, normalise_enterprise_number, validate
 
 __all__ = [
     "FORMAT",
@@ -15,7 +15,6 @@ __all__ = [
     "import_exchange",
     "import_file",
     "normalise_enterprise_number",
-    "normalise_ewc",
     "read_csv",
     "read_csv_files",
     "validate",

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from matchmaker.taxonomy import normalise_ewc
 from models import Capacity, Contact, Hub, Organisation, Stream
 
-from .validation import normalise_enterprise_number, normalise_ewc
+from .validation import normalise_enterprise_number
 
 
 def _float(value: Any) -> float | None:

@@ -4,6 +4,7 @@ Pure: no database. Each record kind is described by a table of fields and
 checks; `validate` walks the document once and returns one `FieldError` per
 problem, with a path such as `streams[12].quantity.unit`. References may point
 at records in the file or at ids the caller says already exist (the database).
+EURAL codes are read by `matchmaker.ewc`, the one place that knows them.
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from datetime import date
 from typing import Any
 
 from matchmaker import taxonomy
-from matchmaker.errors import FieldError
+from matchmaker.errors import FieldError, ValidationError
+from matchmaker.taxonomy import parse_ewc
 
 FORMAT = "circular-match-exchange/1"
 LISTS = ("hubs", "organisations", "streams", "capacities")
@@ -45,20 +47,11 @@ def enterprise_number_problem(value: str) -> str | None:
     return None
 
 
-def normalise_ewc(value: str) -> str:
-    """'200110', '20.01.10', '20 01 10*' -> '20 01 10' (hazardous codes keep their '*')."""
-    text = value.strip()
-    star = "*" if text.endswith("*") else ""
-    digits = _NOT_DIGITS.sub("", text.rstrip("*").strip())
-    if len(digits) != 6:
-        return text
-    return f"{digits[:2]} {digits[2:4]} {digits[4:]}{star}"
-
-
 def ewc_problem(value: str) -> str | None:
-    code = normalise_ewc(value)
-    digits = code.rstrip("*").replace(" ", "")
-    if len(digits) != 6 or not digits.isdigit() or not 1 <= int(digits[:2]) <= 20:
+    """Why `value` is not a European List of Waste code, or None when it is one."""
+    try:
+        parse_ewc(value)
+    except ValidationError:
         return f"{value!r} is not a European List of Waste code (e.g. '20 01 10')"
     return None
 
