@@ -1,4 +1,4 @@
-"""The Flask app factory: configuration, database session per request, blueprints."""
+"""The Flask app factory: configuration, database session per request, the API's blueprints."""
 from __future__ import annotations
 
 from typing import Any
@@ -17,6 +17,9 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
         SECRET_KEY=settings.ensure_secret_key(),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         JSON_SORT_KEYS=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        # Lax keeps the cookie off cross-site POSTs; JSON bodies need a CORS preflight anyway.
+        SESSION_COOKIE_SAMESITE="Lax",
     )
     if config:
         app.config.update(config)
@@ -34,9 +37,15 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
                 session.rollback()
             session.close()
 
-    from api import health
+    from api import auth, health, problems
+    from api.openapi import make_api
+    from api.resources import items, matches, organisations
 
     app.register_blueprint(health.bp)
+    api = make_api(app)
+    for blueprint in (auth.blp, organisations.blp, items.blp, matches.blp):
+        api.register_blueprint(blueprint)
+    problems.register(app)
     return app
 
 

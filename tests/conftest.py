@@ -102,3 +102,147 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
     with session_factory() as session:
         yield session
+
+
+# --- API: the app served over real HTTP, and a small world of hubs, organisations and users ---
+
+class Http:
+    """A minimal HTTP client on the standard library: JSON in, (status, headers, JSON) out.
+
+    Keeps cookies, so signing in with POST /api/v1/session works as in a browser.
+    """
+
+    def __init__(self, base_url: str) -> None:
+        import http.cookiejar
+        import urllib.request
+
+        self.base_url = base_url
+        self._opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def request(self, method: str, path: str, json: object = None, token: str | None = None,
+                headers: dict[str, str] | None = None, data: bytes | None = None,
+                ) -> tuple[int, dict[str, str], object]:
+        import json as json_module
+        import urllib.error
+        import urllib.request
+
+        body = data if data is not None else (
+            None if json is None else json_module.dumps(json).encode())
+        request = urllib.request.Request(self.base_url + path, data=body, method=method)
+        if json is not None or data is not None:
+            request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        for key, value in (headers or {}).items():
+            request.add_header(key, value)
+        try:
+            with self._opener.open(request, timeout=30) as response:
+                status, raw, got = response.status, response.read(), dict(response.headers)
+        except urllib.error.HTTPError as err:
+            status, raw, got = err.code, err.read(), dict(err.headers)
+        return status, got, (json_module.loads(raw) if raw.strip() else None)
+
+    def get(self, path: str, **kw: object) -> tuple[int, dict[str, str], object]:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, json: object = None, **kw: object
+             ) -> tuple[int, dict[str, str], object]:
+        return self.request("POST", path, json=json, **kw)
+
+    def patch(self, path: str, json: object = None, **kw: object
+              ) -> tuple[int, dict[str, str], object]:
+        return self.request("PATCH", path, json=json, **kw)
+
+    def delete(self, path: str, **kw: object) -> tuple[int, dict[str, str], object]:
+        return self.request("DELETE", path, **kw)
+
+
+@pytest.fixture
+def api_app(engine: Engine, db_url: str, tmp_path: Path):
+    """The Flask app on the test database (migrated by `engine`)."""
+    from api.app import create_app
+    from matchmaker.config import Settings
+
+    app = create_app(Settings(home=tmp_path / "home", database_url=db_url,
+                              secret_key="test-secret"))
+    yield app
+    app.extensions["matchmaker.engine"].dispose()
+
+
+@pytest.fixture
+def live_api(api_app) -> Iterator[str]:
+    """The app served over HTTP on a free local port, in a thread; yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, api_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def http(live_api: str) -> Http:
+    return Http(live_api)
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def world(session_factory: sessionmaker[Session]):
+    """Two hubs, each with a company and a social enterprise (one member each, one stream or
+    capacity each), a facilitator per hub and an admin; every user has an API token.
+
+    Built through the same domain functions the API calls.
+    """
+    from types import SimpleNamespace
+
+    from matchmaker import registration
+    from matchmaker.accounts import hash_password
+    from matchmaker.tokens import create_api_token
+    from models import Capacity, Contact, Organisation, Stream, User
+
+    w = SimpleNamespace(tokens={}, ids={})
+    password_hash = hash_password(PASSWORD)
+    with session_factory() as session:
+        admin = User(email="admin@example.org", role="admin", password_hash=password_hash)
+        session.add(admin)
+        session.flush()
+        users = {"admin": admin}
+        for hub_key in ("a", "b"):
+            hub = registration.create_hub(session, admin, {"name": f"Hub {hub_key.upper()}"})
+            facilitator = User(email=f"fac-{hub_key}@example.org", role="facilitator",
+                               password_hash=password_hash, hubs=[hub])
+            session.add(facilitator)
+            users[f"fac_{hub_key}"] = facilitator
+            w.ids[f"hub_{hub_key}"] = hub.id
+            for kind, short in (("company", "co"), ("social_enterprise", "se")):
+                org = registration.create_organisation(session, admin, hub, {
+                    "name": f"{short.upper()} {hub_key.upper()}", "kind": kind, "language": "nl"})
+                org.contacts.append(Contact(name=f"Person {short} {hub_key}",
+                                            email=f"person-{short}-{hub_key}@example.org"))
+                member = User(email=f"{short}-{hub_key}@example.org", role="member",
+                              password_hash=password_hash, organisation=org)
+                session.add(member)
+                users[f"{short}_{hub_key}"] = member
+                w.ids[f"org_{short}_{hub_key}"] = org.id
+            stream = registration.create_item(
+                session, admin, Stream, session.get(Organisation, w.ids[f"org_co_{hub_key}"]),
+                {"title": f"Werkkledij {hub_key}", "materials": ["workwear"],
+                 "services_wanted": ["collection"]})
+            capacity = registration.create_item(
+                session, admin, Capacity, session.get(Organisation, w.ids[f"org_se_{hub_key}"]),
+                {"title": f"Textielsortering {hub_key}", "materials": ["textiles"],
+                 "services": ["collection", "sorting"]})
+            w.ids[f"stream_{hub_key}"], w.ids[f"capacity_{hub_key}"] = stream.id, capacity.id
+        session.flush()
+        for key, user in users.items():
+            w.tokens[key] = create_api_token(session, user, "test")[1]
+            w.ids[f"user_{key}"] = user.id
+        session.commit()
+    return w

@@ -1,0 +1,102 @@
+"""Every error the API returns, as RFC 9457 problem details (application/problem+json).
+
+One handler for everything: HTTP errors raised by Flask or flask-smorest
+(webargs' validation errors become a 400 with a message per field), the domain's typed
+errors, and anything unexpected (a 500 that never shows a stack trace).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import Flask, Response, current_app, json
+from werkzeug.exceptions import HTTPException
+
+from matchmaker.errors import Conflict, NotFound, PermissionDenied, ValidationError
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class FieldProblemSchema(ma.Schema):
+    path = ma.fields.String(required=True, metadata={"description": "field, e.g. `materials.0`"})
+    message = ma.fields.String(required=True)
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details, with `errors` per field and `allowed` next states."""
+
+    type = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    status = ma.fields.Integer(required=True)
+    detail = ma.fields.String()
+    errors = ma.fields.List(ma.fields.Nested(FieldProblemSchema))
+    allowed = ma.fields.List(ma.fields.String())
+
+
+def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> Response:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+
+
+def _flatten(messages: Any, prefix: str = "") -> list[dict[str, str]]:
+    """{'json': {'title': ['Missing data']}} -> [{'path': 'title', 'message': 'Missing data'}]."""
+    if isinstance(messages, dict):
+        out: list[dict[str, str]] = []
+        for key, value in messages.items():
+            out += _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+        return out
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [{"path": prefix, "message": m} for m in messages]
+    if isinstance(messages, list):
+        return [e for m in messages for e in _flatten(m, prefix)]
+    return [{"path": prefix, "message": str(messages)}]
+
+
+def _field_errors(data: dict[str, Any]) -> list[dict[str, str]]:
+    messages = data.get("messages") or data.get("errors") or {}
+    # The body's fields are named plainly; other locations keep their name (`query.page`).
+    body = messages.pop("json", {}) if isinstance(messages, dict) else {}
+    return _flatten(body) + _flatten(messages)
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    data = getattr(error, "data", None) or {}
+    if error.code in (400, 422) and ("messages" in data or "errors" in data):
+        return problem(400, "Bad Request", "the request has invalid fields",
+                       errors=_field_errors(data))
+    response = problem(error.code or 500, error.name, data.get("message") or error.description)
+    if error.code == 405 and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    if error.code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="matchmaker"'
+    return response
+
+
+def handle_domain_error(error: Exception) -> Response:
+    if isinstance(error, NotFound):
+        return problem(404, "Not Found", str(error))
+    if isinstance(error, PermissionDenied):
+        return problem(403, "Forbidden", str(error))
+    if isinstance(error, Conflict):
+        return problem(409, "Conflict", str(error), allowed=list(error.allowed))
+    assert isinstance(error, ValidationError)
+    return problem(400, "Bad Request", "the request has invalid fields",
+                   errors=[{"path": e.path, "message": e.message} for e in error.errors])
+
+
+def handle_unexpected(error: Exception) -> Response:
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    current_app.logger.exception("unhandled error", exc_info=error)
+    return problem(500, "Internal Server Error", "something went wrong on our side")
+
+
+def register(app: Flask) -> None:
+    """Install the handlers; called after flask-smorest so ours replace its own."""
+    app.register_error_handler(HTTPException, handle_http_exception)
+    for error in (NotFound, PermissionDenied, Conflict, ValidationError):
+        app.register_error_handler(error, handle_domain_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,90 @@
+"""Matches and their decisions: the facilitator's review lifecycle.
+
+    GET  /api/v1/matches                    the matches you may see (filters, pages)
+    POST /api/v1/matches                    take a suggestion (stream, capacity) into review
+    GET  /api/v1/matches/<id>               with its decisions
+    POST /api/v1/matches/<id>/decisions     one transition, with the version you saw
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask.views import MethodView
+
+from api.app import db_session
+from api.auth import require_user
+from api.listing import Shown, paginate
+from api.openapi import Blueprint
+from api.schemas import DecisionIn, DecisionOut, MatchArgs, MatchIn, MatchOut, page_of
+from matchmaker import scoping, workflow
+from matchmaker.errors import PermissionDenied
+from models import Capacity, Decision, Match, Stream
+
+blp = Blueprint("matches", __name__, url_prefix="/api/v1",
+                description="Matches under review and the decisions taken on them.")
+blp.before_request(lambda: require_user() and None)
+
+# A match taken without the suggestion service's score (e.g. a facilitator's own idea).
+MANUAL_SCORER = "manual"
+
+
+def _shown(match: Match) -> Shown:
+    return Shown(match, may_decide=scoping.may_manage(db_session(), require_user(), match))
+
+
+@blp.route("/matches")
+class Matches(MethodView):
+    @blp.arguments(MatchArgs, location="query")
+    @blp.response(200, page_of(MatchOut, "MatchPage"))
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List the matches you may see, newest first."""
+        user = require_user()
+        query = sa.select(Match).where(scoping.visible(user, Match)).order_by(Match.id.desc())
+        for key, column in (("hub", Match.hub_id), ("status", Match.status),
+                            ("stream", Match.stream_id), ("capacity", Match.capacity_id)):
+            if key in args:
+                query = query.where(column == args[key])
+        page = paginate(db_session(), query, args["page"], args["page_size"])
+        return {**page, "items": [_shown(m) for m in page["items"]]}
+
+    @blp.arguments(MatchIn)
+    @blp.response(201, MatchOut)
+    def post(self, data: dict[str, Any]) -> Shown:
+        """Take a suggested pair into review as a proposed match (the stream's hub decides)."""
+        session, user = db_session(), require_user()
+        stream = scoping.load(session, user, Stream, data["stream_id"])
+        capacity = scoping.load(session, user, Capacity, data["capacity_id"])
+        if not scoping.facilitates(user, stream.organisation.hub_id):
+            raise PermissionDenied("only the facilitators of the stream's hub take its matches")
+        match = workflow.take_suggestion(session, user, stream, capacity, score=0.0,
+                                         features={}, scorer_version=MANUAL_SCORER)
+        session.commit()
+        return _shown(match)
+
+
+@blp.route("/matches/<int:match_id>")
+class OneMatch(MethodView):
+    @blp.response(200, MatchOut)
+    def get(self, match_id: int) -> Shown:
+        """One match with its decisions."""
+        return _shown(scoping.load(db_session(), require_user(), Match, match_id))
+
+
+@blp.route("/matches/<int:match_id>/decisions")
+class Decisions(MethodView):
+    @blp.arguments(DecisionIn)
+    @blp.response(201, DecisionOut)
+    def post(self, data: dict[str, Any], match_id: int) -> Decision:
+        """Move the match to its next state; 409 with `allowed` when illegal or stale."""
+        session, user = db_session(), require_user()
+        match = scoping.load(session, user, Match, match_id, manage=True)
+        agreement = data.get("agreement")
+        change = workflow.Transition(
+            to_status=data["to_status"], expected_version=data["version"],
+            reason_code=data.get("reason_code"), note=data["note"],
+            agreement=workflow.Agreement(**agreement) if agreement else None,
+            completed_volume_kg=data.get("completed_volume_kg"))
+        decision = workflow.decide(session, user, match, change)
+        session.commit()
+        return decision

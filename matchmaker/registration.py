@@ -1,0 +1,132 @@
+"""Creating, changing and removing hubs, organisations, streams and capacities.
+
+Callers pass plain field values; who may do it was settled by `scoping`
+before the object reached here, except for what only a new object can tell
+(which organisation a member may add a stream or a capacity to). Every write
+lands in the audit log; the index version is bumped by the models on flush.
+"""
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from models import ITEM_STATUSES, Capacity, Hub, Match, Organisation, Stream, User
+
+from . import audit
+from .errors import Conflict, PermissionDenied
+from .scoping import SOCIAL_ENTERPRISE
+
+T = TypeVar("T", Hub, Organisation, Stream, Capacity)
+Item = Stream | Capacity
+
+
+def _create(session: Session, actor: User, obj: T) -> T:
+    session.add(obj)
+    audit.record(session, actor, "create", obj, after=audit.snapshot(obj))
+    return obj
+
+
+def _update(session: Session, actor: User, obj: T, values: dict[str, Any],
+            expected_version: int | None = None) -> T:
+    current = getattr(obj, "version", None)
+    if expected_version is not None and current is not None and expected_version != current:
+        raise Conflict(f"{obj.__tablename__.rstrip('s')} {obj.id} changed meanwhile "
+                       f"(version {current}, you sent {expected_version}); reload and retry")
+    before = audit.snapshot(obj)
+    for key, value in values.items():
+        setattr(obj, key, value)
+    try:
+        session.flush()
+    except StaleDataError as err:
+        raise Conflict(f"{obj.__tablename__.rstrip('s')} {obj.id} changed meanwhile; "
+                       "reload and retry") from err
+    old, new = audit.changed(before, audit.snapshot(obj))
+    if new:
+        audit.record(session, actor, "update", obj, before=old, after=new)
+    return obj
+
+
+def _delete(session: Session, actor: User, obj: T) -> None:
+    audit.record(session, actor, "delete", obj, before=audit.snapshot(obj))
+    session.delete(obj)
+    session.flush()
+
+
+def create_hub(session: Session, actor: User, values: dict[str, Any]) -> Hub:
+    return _create(session, actor, Hub(**values))
+
+
+def update_hub(session: Session, actor: User, hub: Hub, values: dict[str, Any]) -> Hub:
+    return _update(session, actor, hub, values)
+
+
+def delete_hub(session: Session, actor: User, hub: Hub) -> None:
+    if hub.organisations:
+        raise Conflict(f"hub {hub.id} still has {len(hub.organisations)} organisations; "
+                       "move or remove them first")
+    _delete(session, actor, hub)
+
+
+def create_organisation(session: Session, actor: User, hub: Hub,
+                        values: dict[str, Any]) -> Organisation:
+    return _create(session, actor, Organisation(hub=hub, **values))
+
+
+def update_organisation(session: Session, actor: User, organisation: Organisation,
+                        values: dict[str, Any]) -> Organisation:
+    return _update(session, actor, organisation, values)
+
+
+def delete_organisation(session: Session, actor: User, organisation: Organisation) -> None:
+    _refuse_when_matched(session, Match.stream_id.in_(
+        sa.select(Stream.id).where(Stream.organisation_id == organisation.id)) | Match.capacity_id.in_(
+        sa.select(Capacity.id).where(Capacity.organisation_id == organisation.id)),
+        f"organisation {organisation.id}")
+    _delete(session, actor, organisation)
+
+
+def may_add_item(actor: User, model: type[Item], organisation: Organisation) -> bool:
+    """Members add streams to a company-like organisation, capacities to a social enterprise."""
+    if actor.role != "member":
+        return True
+    return (organisation.kind == SOCIAL_ENTERPRISE) == (model is Capacity)
+
+
+def create_item(session: Session, actor: User, model: type[Item], organisation: Organisation,
+                values: dict[str, Any]) -> Item:
+    if not may_add_item(actor, model, organisation):
+        raise PermissionDenied(
+            f"a member of a {organisation.kind} cannot register {model.__tablename__}")
+    values = {"language": organisation.language, "lat": organisation.lat,
+              "lon": organisation.lon, **values}
+    return _create(session, actor, model(organisation=organisation, **values))
+
+
+def update_item(session: Session, actor: User, item: Item, values: dict[str, Any],
+                expected_version: int | None = None) -> Item:
+    return _update(session, actor, item, values, expected_version)
+
+
+def set_item_status(session: Session, actor: User, item: Item, status: str,
+                    expected_version: int | None = None) -> Item:
+    """Publish, close or withdraw a stream or capacity (the status is never a plain field)."""
+    if status not in ITEM_STATUSES:
+        raise Conflict(f"unknown status {status!r}", allowed=ITEM_STATUSES)
+    return _update(session, actor, item, {"status": status}, expected_version)
+
+
+def delete_item(session: Session, actor: User, item: Item) -> None:
+    column = Match.stream_id if isinstance(item, Stream) else Match.capacity_id
+    _refuse_when_matched(session, column == item.id, f"{item.__tablename__.rstrip('s')} {item.id}")
+    _delete(session, actor, item)
+
+
+def _refuse_when_matched(session: Session, where: sa.ColumnElement[bool], what: str) -> None:
+    # Matches carry the decisions the scorer learns from; deleting them would lose that.
+    count = session.scalar(sa.select(sa.func.count()).select_from(Match).where(where))
+    if count:
+        raise Conflict(f"{what} has {count} match(es); close or withdraw it instead",
+                       allowed=("closed", "withdrawn"))

@@ -1,0 +1,180 @@
+"""Who may see and who may manage what: the one place visibility is decided.
+
+Every query of organisations, streams, capacities and matches takes its WHERE
+clause from here, and every single-object load goes through `load`, so no
+endpoint has to remember a rule. Reading is wider than managing: published
+streams and capacities (their non-personal fields) are visible to every
+signed-in user in every hub, because matching crosses hub borders; drafts and
+pending organisations only to those who manage them. A match belongs to the
+facilitators of its stream's hub; the capacity's hub sees it read-only, and
+the two parties see it once they have been introduced.
+"""
+from __future__ import annotations
+
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from models import Capacity, Hub, Match, Organisation, Stream, User
+
+from .errors import NotFound, PermissionDenied
+
+T = TypeVar("T")
+Item = Stream | Capacity
+
+# From here on both parties know each other: contacts and the match are shared with them.
+INTRODUCED_STATUSES: tuple[str, ...] = ("introduced", "agreed", "completed")
+SOCIAL_ENTERPRISE = "social_enterprise"
+
+
+def hub_ids(user: User) -> list[int]:
+    return [hub.id for hub in user.hubs]
+
+
+def is_admin(user: User) -> bool:
+    return user.role == "admin"
+
+
+def facilitates(user: User, hub_id: int | None) -> bool:
+    """Admins facilitate every hub; facilitators their own."""
+    return is_admin(user) or (user.role == "facilitator" and hub_id in hub_ids(user))
+
+
+def _member_org(user: User) -> int:
+    # -1 matches no row: a member without an organisation sees nothing of anyone's.
+    return user.organisation_id if user.organisation_id is not None else -1
+
+
+def organisations_managed(user: User) -> ColumnElement[bool]:
+    if is_admin(user):
+        return sa.true()
+    if user.role == "facilitator":
+        return Organisation.hub_id.in_(hub_ids(user))
+    return Organisation.id == _member_org(user)
+
+
+def organisations_visible(user: User) -> ColumnElement[bool]:
+    return sa.or_(Organisation.status == "active", organisations_managed(user))
+
+
+def items_managed(user: User, model: type[Item]) -> ColumnElement[bool]:
+    """A member's organisation manages streams, or capacities if it is a social enterprise."""
+    if is_admin(user):
+        return sa.true()
+    managed = sa.select(Organisation.id).where(organisations_managed(user))
+    if user.role == "member":
+        kind_ok = (Organisation.kind == SOCIAL_ENTERPRISE if model is Capacity
+                   else Organisation.kind != SOCIAL_ENTERPRISE)
+        managed = managed.where(kind_ok)
+    return model.organisation_id.in_(managed)
+
+
+def items_visible(user: User, model: type[Item]) -> ColumnElement[bool]:
+    published = sa.and_(
+        model.status == "published",
+        model.organisation_id.in_(
+            sa.select(Organisation.id).where(Organisation.status == "active")),
+    )
+    own = model.organisation_id.in_(sa.select(Organisation.id).where(organisations_managed(user)))
+    return sa.or_(published, own)
+
+
+def matches_decided(user: User) -> ColumnElement[bool]:
+    """Matches the user may move through the review lifecycle."""
+    if is_admin(user):
+        return sa.true()
+    if user.role == "facilitator":
+        return Match.hub_id.in_(hub_ids(user))
+    return sa.false()
+
+
+def matches_visible(user: User) -> ColumnElement[bool]:
+    if is_admin(user):
+        return sa.true()
+    if user.role == "facilitator":
+        capacity_hub = sa.select(Capacity.id).join(Organisation).where(
+            Organisation.hub_id.in_(hub_ids(user)))
+        return sa.or_(Match.hub_id.in_(hub_ids(user)), Match.capacity_id.in_(capacity_hub))
+    org = _member_org(user)
+    return sa.and_(
+        Match.status.in_(INTRODUCED_STATUSES),
+        sa.or_(Match.stream_id.in_(sa.select(Stream.id).where(Stream.organisation_id == org)),
+               Match.capacity_id.in_(
+                   sa.select(Capacity.id).where(Capacity.organisation_id == org))),
+    )
+
+
+def hubs_managed(user: User) -> ColumnElement[bool]:
+    return sa.true() if is_admin(user) else sa.false()
+
+
+_VISIBLE = {
+    Organisation: organisations_visible,
+    Stream: lambda user: items_visible(user, Stream),
+    Capacity: lambda user: items_visible(user, Capacity),
+    Match: matches_visible,
+    Hub: lambda user: sa.true(),
+}
+_MANAGED = {
+    Organisation: organisations_managed,
+    Stream: lambda user: items_managed(user, Stream),
+    Capacity: lambda user: items_managed(user, Capacity),
+    Match: matches_decided,
+    Hub: hubs_managed,
+}
+
+
+def visible(user: User, model: type) -> ColumnElement[bool]:
+    """The WHERE clause limiting `model` rows to those `user` may see."""
+    return _VISIBLE[model](user)
+
+
+def managed(user: User, model: type) -> ColumnElement[bool]:
+    """The WHERE clause limiting `model` rows to those `user` may change."""
+    return _MANAGED[model](user)
+
+
+def load(session: Session, user: User, model: type[T], object_id: int, *,
+         manage: bool = False) -> T:
+    """The object, or NotFound if the user may not see it; PermissionDenied if it
+    is visible but `manage` is asked and the user may not change it."""
+    query = sa.select(model).where(model.id == object_id, visible(user, model))
+    obj = session.scalar(query)
+    if obj is None:
+        raise NotFound(f"{model.__tablename__.rstrip('s')} {object_id} not found")
+    if manage and not session.scalar(
+            sa.select(sa.literal(True)).where(model.id == object_id, managed(user, model))):
+        raise PermissionDenied(f"you may not change {model.__tablename__.rstrip('s')} {object_id}")
+    return obj
+
+
+def may_manage(session: Session, user: User, obj: Organisation | Stream | Capacity | Match | Hub
+               ) -> bool:
+    model = type(obj)
+    return bool(session.scalar(
+        sa.select(sa.literal(True)).where(model.id == obj.id, managed(user, model))))
+
+
+def may_see_contacts(session: Session, user: User, organisation: Organisation) -> bool:
+    """The organisation itself, its hub's facilitators, admins, and the other party of
+    a match that has been introduced."""
+    if is_admin(user) or user.organisation_id == organisation.id:
+        return True
+    if user.role == "facilitator":
+        return organisation.hub_id in hub_ids(user)
+    if user.organisation_id is None:
+        return False
+    mine, theirs = user.organisation_id, organisation.id
+    introduced = (
+        sa.select(Match.id)
+        .join(Stream, Match.stream_id == Stream.id)
+        .join(Capacity, Match.capacity_id == Capacity.id)
+        .where(Match.status.in_(INTRODUCED_STATUSES),
+               sa.or_(sa.and_(Stream.organisation_id == mine, Capacity.organisation_id == theirs),
+                      sa.and_(Stream.organisation_id == theirs,
+                              Capacity.organisation_id == mine)))
+        .limit(1)
+    )
+    return session.scalar(introduced) is not None

@@ -1,0 +1,64 @@
+"""Signing in: checking a password, and API tokens for machine clients.
+
+A token is `secrets.token_urlsafe(32)`, shown to its owner once; only its
+SHA-256 is stored, which is enough for a 256-bit random secret (no salt or
+slow hash needed: nothing to brute-force).
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import ApiToken, User, utcnow
+
+from . import audit
+from .accounts import verify_password
+from .errors import NotFound
+
+
+def token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None (never says which was wrong)."""
+    user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        return None
+    return user
+
+
+def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user` and its secret; the secret cannot be recovered later."""
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, token_hash=token_hash(secret))
+    session.add(token)
+    audit.record(session, user, "create", token, after=audit.snapshot(token))
+    return token, secret
+
+
+def user_for_token(session: Session, secret: str) -> User | None:
+    """The active owner of a valid, unrevoked token."""
+    token = session.scalar(sa.select(ApiToken).where(
+        ApiToken.token_hash == token_hash(secret), ApiToken.revoked_at.is_(None)))
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+def revoke_api_token(session: Session, user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens (admins may revoke anyone's)."""
+    query = sa.select(ApiToken).where(ApiToken.id == token_id)
+    if user.role != "admin":
+        query = query.where(ApiToken.user_id == user.id)
+    token = session.scalar(query)
+    if token is None:
+        raise NotFound(f"token {token_id} not found")
+    if token.revoked_at is None:
+        before = audit.snapshot(token)
+        token.revoked_at = utcnow()
+        audit.record(session, user, "revoke", token, before=before, after=audit.snapshot(token))
+    return token

@@ -1,0 +1,142 @@
+"""The review lifecycle of a match, from a taken suggestion to a completed assignment.
+
+    proposed -> accepted | rejected     (rejected needs a reason code)
+    accepted -> introduced              (both parties put in touch)
+    introduced -> agreed                (volume, period, hours or FTE)
+    agreed -> completed                 (volume actually handled)
+    any open state -> withdrawn
+
+Each transition is checked against the version the caller saw (optimistic
+locking: a stale decision is refused, never applied over another), stored as
+a Decision row (the learned scorer's training data) and written to the audit log.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from models import Capacity, Decision, Match, Stream, User
+
+from . import audit
+from .errors import Conflict, FieldError, ValidationError
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "proposed": ("accepted", "rejected", "withdrawn"),
+    "accepted": ("introduced", "withdrawn"),
+    "introduced": ("agreed", "withdrawn"),
+    "agreed": ("completed", "withdrawn"),
+    "rejected": (),
+    "completed": (),
+    "withdrawn": (),
+}
+REASON_CODES: tuple[str, ...] = (
+    "wrong_material", "wrong_service", "too_far", "not_enough_capacity",
+    "certification_missing", "party_declined", "duplicate", "other",
+)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """What the parties agreed: the new assignment for the social enterprise."""
+
+    volume_kg: float
+    period_start: date
+    period_end: date
+    estimated_hours: float | None = None
+    estimated_fte: float | None = None
+    new_service: bool = False
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One decision as the facilitator gives it."""
+
+    to_status: str
+    expected_version: int
+    reason_code: str | None = None
+    note: str = ""
+    agreement: Agreement | None = None
+    completed_volume_kg: float | None = None
+
+
+def take_suggestion(session: Session, actor: User, stream: Stream, capacity: Capacity,
+                    score: float, features: dict[str, Any], scorer_version: str) -> Match:
+    """Store a suggestion as a proposed match in the stream's hub."""
+    existing = session.scalar(sa.select(Match).where(
+        Match.stream_id == stream.id, Match.capacity_id == capacity.id))
+    if existing is not None:
+        raise Conflict(f"stream {stream.id} and capacity {capacity.id} are already "
+                       f"match {existing.id} ({existing.status})")
+    match = Match(stream=stream, capacity=capacity, hub_id=stream.organisation.hub_id,
+                  score=score, features=features, scorer_version=scorer_version,
+                  status="proposed")
+    session.add(match)
+    session.flush()
+    session.add(Decision(match=match, user=actor, from_status=None, to_status="proposed"))
+    audit.record(session, actor, "propose", match, after=audit.snapshot(match))
+    return match
+
+
+def _check(match: Match, change: Transition) -> None:
+    allowed = TRANSITIONS[match.status]
+    if change.to_status not in allowed:
+        raise Conflict(f"match {match.id} is {match.status}; it cannot become "
+                       f"{change.to_status}", allowed=allowed)
+    if change.expected_version != match.version:
+        raise Conflict(f"match {match.id} changed meanwhile (version {match.version}, you saw "
+                       f"{change.expected_version}); reload and decide again", allowed=allowed)
+    errors: list[FieldError] = []
+    if change.to_status == "rejected" and change.reason_code not in REASON_CODES:
+        errors.append(FieldError("reason_code", "required when rejecting, one of "
+                                 + ", ".join(REASON_CODES)))
+    elif change.reason_code is not None and change.reason_code not in REASON_CODES:
+        errors.append(FieldError("reason_code", "one of " + ", ".join(REASON_CODES)))
+    if change.to_status == "agreed":
+        deal = change.agreement
+        if deal is None:
+            errors.append(FieldError("agreement", "required when agreeing"))
+        else:
+            if deal.period_end < deal.period_start:
+                errors.append(FieldError("agreement.period_end", "before period_start"))
+            if deal.estimated_hours is None and deal.estimated_fte is None:
+                errors.append(FieldError("agreement", "give estimated_hours or estimated_fte"))
+    if change.to_status == "completed" and change.completed_volume_kg is None:
+        errors.append(FieldError("completed_volume_kg", "required when completing"))
+    if errors:
+        raise ValidationError(errors)
+
+
+def decide(session: Session, actor: User, match: Match, change: Transition) -> Decision:
+    """Apply one transition, or raise Conflict (illegal or stale) / ValidationError."""
+    _check(match, change)
+    before = audit.snapshot(match)
+    from_status = match.status
+    match.status = change.to_status
+    if change.agreement is not None and change.to_status == "agreed":
+        deal = change.agreement
+        match.agreed_volume_kg = deal.volume_kg
+        match.agreed_period_start = deal.period_start
+        match.agreed_period_end = deal.period_end
+        match.estimated_hours = deal.estimated_hours
+        match.estimated_fte = deal.estimated_fte
+        match.new_service = deal.new_service
+    if change.to_status == "completed":
+        match.completed_volume_kg = change.completed_volume_kg
+    try:
+        session.flush()
+    except StaleDataError as err:
+        raise Conflict(f"match {match.id} was decided by someone else meanwhile; "
+                       "reload and decide again") from err
+    decision = Decision(match=match, user=actor, from_status=from_status,
+                        to_status=change.to_status, reason_code=change.reason_code,
+                        note=change.note)
+    session.add(decision)
+    old, new = audit.changed(before, audit.snapshot(match))
+    audit.record(session, actor, "decide", match, before=old,
+                 after={**new, "reason_code": change.reason_code})
+    return decision
