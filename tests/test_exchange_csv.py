@@ -48,6 +48,7 @@ def test_rows_become_exchange_records() -> None:
 
 def test_nested_columns_fill_location_and_contact(tmp_path: Path) -> None:
     path = write(tmp_path, organisations=ORGANISATIONS) / "organisations.csv"
+    assert read_csv(str(path), "organisations") == read_csv(path, "organisations")
     org = read_csv(path, "organisations")["organisations"][0]
     assert org["location"] == {"postcode": "9000", "municipality": "Gent",
                                "lat": 51.045, "lon": 3.725}
@@ -127,3 +128,14 @@ def test_file_with_another_name_is_refused(session: Session, tmp_path: Path) -> 
     path.write_text(STREAMS, encoding="utf-8")
     with pytest.raises(ValidationError, match="must be named hubs.csv"):
         import_csv(session, path)
+
+
+def test_row_numbers_count_blank_lines_and_multi_line_cells_like_a_spreadsheet() -> None:
+    text = ('id,organisation,description,quantity_amount\n'
+            's-1,org-1,"Regel een\nregel twee",1\n'
+            '\n'
+            's-2,org-1,Paletten,veel\n')
+    with pytest.raises(ValidationError) as raised:
+        read_csv(text, "streams")
+    assert [str(e) for e in raised.value.errors] == [
+        "streams.csv row 4, quantity_amount: 'veel' is not a number"]

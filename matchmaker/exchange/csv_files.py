@@ -20,12 +20,11 @@ from matchmaker.errors import FieldError, ValidationError
 
 from .validation import FORMAT, LISTS, RECORDS
 
-_LOCATION = ("lat", "lon", "postcode", "municipality")
-# JSON object fields and the prefix their keys get as CSV columns.
-_NESTED = {"location": "", "contact": "contact_", "quantity": "quantity_",
-           "capacity": "capacity_"}
-_NESTED_KEYS = {"location": _LOCATION, "contact": ("name", "email", "phone"),
-                "quantity": ("amount", "unit", "per"), "capacity": ("amount", "unit", "per")}
+# JSON object fields, the prefix their keys get as CSV columns, and those keys.
+_NESTED = {"location": ("", ("lat", "lon", "postcode", "municipality")),
+           "contact": ("contact_", ("name", "email", "phone")),
+           "quantity": ("quantity_", ("amount", "unit", "per")),
+           "capacity": ("capacity_", ("amount", "unit", "per"))}
 _NUMBERS = {"lat", "lon", "quantity_amount", "capacity_amount", "service_radius_km",
             "target_group_fte"}
 _LISTS = {"recognitions", "nace", "materials", "ewc_codes", "services_wanted", "services",
@@ -33,23 +32,29 @@ _LISTS = {"recognitions", "nace", "materials", "ewc_codes", "services_wanted", "
 _INDEX = re.compile(r"^(\w+)\[(\d+)\]\.?(.*)$")
 
 
-def columns(kind: str) -> list[str]:
-    """The CSV columns of `kind` ("streams", ...), in the order of the JSON fields."""
-    names: list[str] = []
+def _targets(kind: str) -> dict[str, tuple[str, ...]]:
+    """CSV column -> where its value goes in the record: ("title",) or ("quantity", "unit")."""
+    targets: dict[str, tuple[str, ...]] = {}
     for name in RECORDS[kind][0]:
         if name in _NESTED:
-            names += [_NESTED[name] + key for key in _NESTED_KEYS[name]]
+            prefix, keys = _NESTED[name]
+            targets |= {prefix + key: (name, key) for key in keys}
         else:
-            names.append(name)
-    return names
+            targets[name] = (name,)
+    return targets
 
 
-def _column_of(kind: str, path: str) -> str:
+def columns(kind: str) -> list[str]:
+    """The CSV columns of `kind` ("streams", ...), in the order of the JSON fields."""
+    return list(_targets(kind))
+
+
+def _column_of(path: str) -> str:
     """'quantity.unit' -> 'quantity_unit', 'location.lat' -> 'lat', 'materials[2]' -> 'materials'."""
     head, _, rest = path.partition(".")
     head = head.split("[")[0]
     if head in _NESTED and rest:
-        return _NESTED[head] + rest.split(".")[0]
+        return _NESTED[head][0] + rest.split(".")[0]
     return head
 
 
@@ -67,7 +72,7 @@ class CsvDocument:
             return error
         kind, index, rest = match.group(1), int(match.group(2)), match.group(3)
         where = f"{kind}.csv row {self.rows[kind][index]}"
-        return FieldError(f"{where}, {_column_of(kind, rest)}" if rest else where, error.message)
+        return FieldError(f"{where}, {_column_of(rest)}" if rest else where, error.message)
 
 
 def _number(text: str) -> float:
@@ -75,7 +80,7 @@ def _number(text: str) -> float:
     return float(text.replace(",", "."))
 
 
-def _record(kind: str, row: dict[str, str], where: str,
+def _record(targets: dict[str, tuple[str, ...]], row: dict[str, str], where: str,
             errors: list[FieldError]) -> dict[str, Any]:
     record: dict[str, Any] = {}
     for column, raw in row.items():
@@ -91,40 +96,37 @@ def _record(kind: str, row: dict[str, str], where: str,
                 continue
         elif column in _LISTS:
             value = [part.strip() for part in text.split(";") if part.strip()]
-        nested = next((n for n, p in _NESTED.items() if n in RECORDS[kind][0]
-                       and column.startswith(p) and column[len(p):] in _NESTED_KEYS[n]), None)
-        if nested:
-            record.setdefault(nested, {})[column[len(_NESTED[nested]):]] = value
-        else:
-            record[column] = value
+        *parents, key = targets[column]
+        target = record
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[key] = value
     return record
 
 
 def _read(text: str, kind: str, document: CsvDocument, errors: list[FieldError]) -> None:
     name = f"{kind}.csv"
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    expected = columns(kind)
-    header = [h.strip() for h in reader.fieldnames or []]
-    reader.fieldnames = header
-    required = [c for c in RECORDS[kind][1] if c in expected]
-    unknown = [h for h in header if h not in expected]
-    missing = [c for c in required if c not in header]
+    # csv.reader, not DictReader: it yields blank lines too, so row numbers stay true.
+    lines = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in next(lines, [])]
+    targets = _targets(kind)
+    unknown = [h for h in header if h not in targets]
+    missing = [c for c in RECORDS[kind][1] if c in targets and c not in header]
     if unknown or missing:
         problems = [f"unknown column {h!r}" for h in unknown] + [
             f"missing column {c!r}" for c in missing]
         errors.append(FieldError(name, "; ".join(problems)
-                                 + f" (expected columns: {', '.join(expected)})"))
+                                 + f" (expected columns: {', '.join(targets)})"))
         return
     records, rows = [], []
-    for row in reader:
-        if None in row:
-            errors.append(FieldError(f"{name} row {reader.line_num}",
-                                     "has more cells than the header has columns"))
-            continue
-        if not any((v or "").strip() for v in row.values()):
-            continue
-        records.append(_record(kind, row, f"{name} row {reader.line_num}", errors))
-        rows.append(reader.line_num)
+    for number, cells in enumerate(lines, start=2):
+        where = f"{name} row {number}"
+        if len(cells) > len(header):
+            errors.append(FieldError(where, "has more cells than the header has columns"))
+        elif any(cell.strip() for cell in cells):
+            records.append(_record(targets, dict(zip(header, cells, strict=False)), where,
+                                   errors))
+            rows.append(number)
     document.data[kind] = records
     document.rows[kind] = rows
 
@@ -139,12 +141,15 @@ def _check(read: Callable[[list[FieldError]], None]) -> None:
 def read_csv(source: str | Path, kind: str) -> dict[str, Any]:
     """One CSV file (a path, or the text itself) as an exchange fragment `{kind: [...]}`.
 
-    Raises ValidationError naming the expected columns, or the row and column
-    of a cell that is not a number.
+    A string of one line ending in ".csv" is taken to be a path. Raises
+    ValidationError naming the expected columns, or the row and column of a
+    cell that is not a number.
     """
     if kind not in LISTS:
         raise ValueError(f"kind must be one of {', '.join(LISTS)}, got {kind!r}")
-    text = Path(source).read_text(encoding="utf-8") if isinstance(source, Path) else source
+    if isinstance(source, str) and "\n" not in source and source.lower().endswith(".csv"):
+        source = Path(source)
+    text = source.read_text(encoding="utf-8") if isinstance(source, Path) else source
     document = CsvDocument(data={})
     _check(lambda errors: _read(text, kind, document, errors))
     return document.data
