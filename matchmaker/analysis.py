@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from matchmaker import ewc, taxonomy
 from matchmaker.lexicon import Hit, Lexicon, parse_term, proper_names, tokens
+from matchmaker.prototypes import boost
 from matchmaker.quantities import (
     QuantitySuggestion,
     extract_quantity,
@@ -47,6 +48,7 @@ _COMMON = frozenset().union(*_STOPWORDS.values()) | frozenset(
 _CERTIFIED = frozenset("gecertificeerd gecertificeerde certificaat attest attesten erkende "
                        "certified certificate certification certifie certifiee certificat "
                        "attestation veilig veilige secure securely securise rapport report".split())
+_CERTIFIED_SERVICE = {"certified_data_wiping": "data_wiping"}
 _CHAPTER_PREFERENCE = {"20": 0, "16": 1, "17": 2, "15": 3, "02": 4, "19": 5}
 _EWC_IN_TEXT = re.compile(r"\b(\d{2})[ .]?(\d{2})[ .]?(\d{2})(\s?\*)?")
 
@@ -92,10 +94,19 @@ def lexicon() -> Lexicon:
 
 def _outside_certifications(hits: list[Hit]) -> list[Hit]:
     """A certification names its holder ("inzamelaar en vervoerder van afvalstoffen"):
-    the words inside it describe no service or material."""
-    covered = {i for h in hits if h.kind == "certification" and h.length > 1
-               for i in range(h.start, h.start + h.length)}
-    return [h for h in hits if h.kind == "certification" or h.start not in covered]
+    the words inside it describe no service or material, except the service it certifies."""
+    covered: dict[int, str] = {i: h.id for h in hits if h.kind == "certification" and h.length > 1
+                               for i in range(h.start, h.start + h.length)}
+    return [h for h in hits if h.kind == "certification" or h.start not in covered
+            or _CERTIFIED_SERVICE.get(covered[h.start]) == h.id]
+
+
+def _radius_statements(hits: list[Hit], words: list[str]) -> list[Hit]:
+    """"Ophaling binnen 25 km" states how far a provider goes, not that collection is asked
+    or offered as a service of its own: such a hit counts for little."""
+    return [replace(h, confidence=h.confidence * 0.5)
+            if h.kind == "service" and h.id == "collection" and "km" in words[h.start + 1:h.start + 5]
+            else h for h in hits]
 
 
 def _combine(hits: list[Hit], kind: str) -> list[Suggestion]:
@@ -169,13 +180,11 @@ def analyse(text: str, language: str | None = None, *, role: str = "stream", emb
     object with `encode(list[str]) -> (n, d)` L2-normalised array."""
     lang = language if language in ("nl", "fr", "en") else detect_language(text)
     words = tokens(text)
-    hits = _outside_certifications(lexicon().match(words, lang, proper_names(text)))
+    hits = _radius_statements(_outside_certifications(lexicon().match(words, lang, proper_names(text))), words)
     materials = _combine(hits, "material")
     services = _combine(hits, "service")
     if embedder is not None:
-        from matchmaker.prototypes import boost
-
-        materials, services = boost(text, materials, services, embedder)
+        materials, services = boost(text, materials, services, embedder, Suggestion)
     materials = _ranked(_prefer_specific(materials))
     services = _ranked(services)
     capacity = role == "capacity"

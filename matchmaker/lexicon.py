@@ -98,6 +98,24 @@ def inflections(word: str, language: str = "") -> set[str]:
     return {f for f in forms if f == word or len(f) >= 5}
 
 
+# Pronouns and articles that may stand inside a phrase: "venir LES chercher", "pick IT up".
+_FILLERS = frozenset("les le la l het de ze hem it them this these dit dat deze die ons onze our".split())
+
+
+def _span_end(words: list[str], i: int, term: Term) -> int:
+    """End (exclusive) of `term` matched from words[i], allowing one filler word per gap; 0 if none."""
+    j = i + 1
+    for expected in term.words[1:]:
+        forms = inflections(expected, term.language)
+        if j < len(words) and words[j] in forms:
+            j += 1
+        elif j + 1 < len(words) and words[j] in _FILLERS and words[j + 1] in forms:
+            j += 2
+        else:
+            return 0
+    return j
+
+
 def _compounds(term: Term) -> bool:
     """Only Dutch writes compounds as one word; French and English terms stay whole."""
     return not term.whole_word and term.language in ("nl", "")
@@ -161,24 +179,23 @@ class Lexicon:
         used: dict[str, set[int]] = {}
         for i in range(len(words)):
             for term in self._multi.get(words[i], ()):
-                n = len(term.words)
-                span = words[i:i + n]
+                end = _span_end(words, i, term)
                 taken = used.setdefault(term.kind, set())
-                if len(span) == n and not taken.intersection(range(i, i + n)) and all(
-                        w in inflections(t, term.language) for w, t in zip(span[1:], term.words[1:], strict=True)):
-                    hits.append(Hit(term.kind, term.id, EXACT * term.weight, " ".join(span), "exact", i, n))
-                    taken.update(range(i, i + n))
+                if end and not taken.intersection(range(i, end)):
+                    hits.append(Hit(term.kind, term.id, EXACT * term.weight, " ".join(words[i:end]),
+                                    "exact", i, end - i))
+                    taken.update(range(i, end))
         for i, word in enumerate(words):
             hits += [h for h in self._match_word(word, i, language, word in names)
                      if i not in used.get(h.kind, ())]
         return hits
 
     def _match_word(self, word: str, i: int, language: str, is_name: bool) -> list[Hit]:
-        if word in self._single:
-            return [Hit(t.kind, t.id, EXACT * t.weight, word, "exact", i) for t in self._single[word]]
+        exact = [Hit(t.kind, t.id, EXACT * t.weight, word, "exact", i) for t in self._single.get(word, ())]
         if is_name:
-            return []
-        found = self._compound(word, i)
+            return exact
+        kinds = {h.kind for h in exact}
+        found = exact + [h for h in self._compound(word, i) if h.kind not in kinds]
         if found or len(word) < _MIN_FUZZY or word in self.common_words or word.isdigit():
             return found
         return self._typo(word, i, language)

@@ -97,6 +97,11 @@ def label(kind: str, id: str, language: str = "en") -> str:
     return labels.get(language) or labels.get("en") or id
 
 
+def labels(kind: str, id: str) -> dict[str, str]:
+    """All labels of a vocabulary id, by language; empty when unknown."""
+    return dict(_LABELS.get(kind, {}).get(id, {}))
+
+
 def material_ancestors(material: str) -> list[str]:
     """Parent first, root last; empty for a root or an unknown id."""
     out: list[str] = []
@@ -183,7 +188,7 @@ def to_kg_per_month(amount: float | None, unit: str | None, per: str | None,
 __all__ = [
     "MATERIAL_PARENT", "MATERIALS", "SERVICES", "RECOGNITIONS", "CERTIFICATIONS",
     "ORGANISATION_KINDS", "LANGUAGES", "UNITS", "PERIODS", "MATERIAL_DATA", "SERVICE_DATA",
-    "CERTIFICATION_DATA", "LABEL_KINDS", "label", "material_ancestors", "material_children",
+    "CERTIFICATION_DATA", "LABEL_KINDS", "label", "labels", "material_ancestors", "material_children",
     "material_relation", "materials_for_ewc", "ewc_materials", "normalise_ewc", "parse_ewc",
     "kg_per_unit", "kg_per_m3", "to_kg_per_month",
 ]
