@@ -1,0 +1,73 @@
+"""Stage one: a cheap, high-recall candidate set for one query doc.
+
+The union of three channels over the allowed rows of the other side:
+the dense top-K (cosine of unit vectors, one exact scan), the lexical top-K
+(character n-grams) and structured blocking (any related material in the
+tree, or any wanted service when the query names no material). The dense
+scan's scores are kept: they are the semantic feature of every candidate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexing.lexical import LexicalIndex
+from matchmaker.engine.columns import Block, Columns
+from matchmaker.engine.features import MATERIAL_MATRIX
+
+
+@dataclass
+class CandidateSettings:
+    dense_k: int = 50
+    lexical_k: int = 50
+    # Blocking can match a large share of a big collection; beyond this many
+    # rows the blocked ones with the highest cosine are kept.
+    max_blocked: int = 2000
+
+
+def _related_materials(query: Block, query_is_stream: bool) -> np.ndarray:
+    """Material columns that relate (same/parent/child/sibling) to the query's."""
+    chosen = query.materials[0]
+    related = MATERIAL_MATRIX[chosen] if query_is_stream else MATERIAL_MATRIX[:, chosen].T
+    return related.max(axis=0, initial=0.0) > 0
+
+
+def blocked_rows(query: Block, side: Block, query_is_stream: bool) -> np.ndarray:
+    """Bool per row: shares a related material, or a service when no material is known."""
+    if query.materials.any():
+        return side.materials @ _related_materials(query, query_is_stream)
+    if query.services.any():
+        return side.services @ query.services[0]
+    return np.zeros(side.materials.shape[0], dtype=bool)
+
+
+def find_candidates(
+    query: Block, query_vector: np.ndarray, query_text: str, columns: Columns,
+    lexical: LexicalIndex, allowed: np.ndarray, query_is_stream: bool,
+    settings: CandidateSettings,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(candidate rows, their cosine to the query), rows ascending."""
+    cosine = columns.vectors @ query_vector
+    masked = np.where(allowed, cosine, -np.inf)
+    n_allowed = int(allowed.sum())
+    chosen = np.zeros(len(columns), dtype=bool)
+    k = min(settings.dense_k, n_allowed)
+    if k:
+        chosen[np.argpartition(-masked, k - 1)[:k]] = True
+    blocked = blocked_rows(query, columns.block, query_is_stream) & allowed
+    if blocked.sum() > settings.max_blocked:
+        rows = np.flatnonzero(blocked)
+        keep = rows[np.argpartition(-cosine[rows], settings.max_blocked - 1)[: settings.max_blocked]]
+        blocked = np.zeros_like(blocked)
+        blocked[keep] = True
+    chosen |= blocked
+    if settings.lexical_k and query_text:
+        # Filtering the hits afterwards avoids building a key-ordered mask per query.
+        hits = lexical.search(query_text, settings.lexical_k * 2)
+        rows = np.array([columns.row_of_key[int(key)] for key in hits.ids], dtype=np.int64)
+        rows = rows[allowed[rows]][: settings.lexical_k]
+        chosen[rows] = True
+    rows = np.flatnonzero(chosen)
+    return rows, cosine[rows]

@@ -1,0 +1,193 @@
+"""The ranking engine in memory: candidates -> features -> scorer -> explain.
+
+A `Ranker` keeps the streams and the capacities of a hub (or of all hubs) as
+`Columns` (unit vectors plus structured arrays) and a lexical index per side,
+and answers both directions: the best capacities for a stream and the best
+streams for a capacity. Docs are stored as given: enrich them first
+(`documents.enrich`) if their structured fields may be empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from indexing.lexical import LexicalIndex
+from matchmaker.engine.candidates import CandidateSettings, find_candidates
+from matchmaker.engine.columns import Columns
+from matchmaker.engine.documents import CapacityDoc, Doc, StreamDoc, embed_text
+from matchmaker.engine.explain import Reason, explain
+from matchmaker.engine.features import FEATURES, pair_features
+from matchmaker.engine.scorer import DefaultScorer
+from matchmaker.errors import NotFound
+
+DEFAULT_MAX_PER_ORGANISATION = 2
+
+
+@dataclass
+class Suggestion:
+    """One ranked doc of the other side, with the parts of its score."""
+
+    target_id: str
+    organisation_id: str
+    score: float
+    features: dict[str, float]
+    contributions: dict[str, float]
+    reasons: list[Reason] = field(default_factory=list)
+
+
+class Ranker:
+    """In-memory two-sided index with a scorer; see the module docstring."""
+
+    def __init__(self, embedder=None, scorer=None, dim: int | None = None,
+                 max_per_organisation: int = DEFAULT_MAX_PER_ORGANISATION,
+                 candidates: CandidateSettings | None = None) -> None:
+        if embedder is None and dim is None:
+            raise ValueError("a Ranker needs an embedder or the dimension of given vectors")
+        self.embedder = embedder
+        self.scorer = scorer or DefaultScorer()
+        self.max_per_organisation = max_per_organisation
+        self.candidates = candidates or CandidateSettings()
+        dim = dim or embedder.dim
+        self.streams, self.capacities = Columns(dim), Columns(dim)
+        self._lexical = {"stream": LexicalIndex(), "capacity": LexicalIndex()}
+
+    @classmethod
+    def build(cls, streams: Sequence[StreamDoc], capacities: Sequence[CapacityDoc],
+              embedder=None, stream_vectors: np.ndarray | None = None,
+              capacity_vectors: np.ndarray | None = None, **options) -> Ranker:
+        """A ranker holding the given docs (vectors computed with `embedder` if not given)."""
+        dim = next((v.shape[1] for v in (stream_vectors, capacity_vectors) if v is not None), None)
+        ranker = cls(embedder=embedder, dim=dim, **options)
+        ranker.upsert(streams, stream_vectors)
+        ranker.upsert(capacities, capacity_vectors)
+        return ranker
+
+    def _side(self, doc_or_kind: Doc | str) -> Columns:
+        kind = doc_or_kind if isinstance(doc_or_kind, str) else doc_or_kind.kind
+        return self.streams if kind == "stream" else self.capacities
+
+    def embed(self, docs: Sequence[Doc]) -> np.ndarray:
+        if self.embedder is None:
+            raise ValueError("this Ranker has no embedder: pass vectors with the docs")
+        return self.embedder.encode([embed_text(d) for d in docs])
+
+    def upsert(self, docs: Sequence[Doc], vectors: np.ndarray | None = None) -> None:
+        """Add or replace docs (streams, capacities or both)."""
+        if not docs:
+            return
+        vectors = self.embed(docs) if vectors is None else np.asarray(vectors, np.float32)
+        for doc, vector in zip(docs, vectors, strict=True):
+            key = self._side(doc).upsert(doc, vector)
+            self._lexical[doc.kind].add([key], [embed_text(doc)])
+
+    def remove(self, kind: str, ids: Iterable[str]) -> int:
+        """Remove docs of one kind by id; unknown ids are ignored."""
+        side, removed = self._side(kind), []
+        for doc_id in ids:
+            key = side.remove(doc_id)
+            if key is not None:
+                removed.append(key)
+        self._lexical[kind].remove(removed)
+        return len(removed)
+
+    def get(self, kind: str, doc_id: str) -> Doc:
+        side = self._side(kind)
+        if doc_id not in side.row_of:
+            raise NotFound(f"{kind} {doc_id!r} is not in the ranker")
+        return side.docs[side.row_of[doc_id]]
+
+    def suggest_for_stream(self, stream: StreamDoc, k: int = 10,
+                           allowed: Collection[str] | None = None,
+                           language: str | None = None,
+                           vector: np.ndarray | None = None) -> list[Suggestion]:
+        """The best capacities for a stream; `allowed` limits them to these capacity ids."""
+        return self._suggest(stream, k, allowed, language, vector)
+
+    def suggest_for_capacity(self, capacity: CapacityDoc, k: int = 10,
+                             allowed: Collection[str] | None = None,
+                             language: str | None = None,
+                             vector: np.ndarray | None = None) -> list[Suggestion]:
+        """The best streams for a capacity; `allowed` limits them to these stream ids."""
+        return self._suggest(capacity, k, allowed, language, vector)
+
+    def suggest_for_streams(self, streams: Sequence[StreamDoc], k: int = 10,
+                            allowed: Collection[str] | None = None,
+                            language: str | None = None) -> dict[str, list[Suggestion]]:
+        """Suggestions for many streams at once (the hub review queue)."""
+        return {s.id: self.suggest_for_stream(s, k, allowed, language) for s in streams}
+
+    def _query_vector(self, doc: Doc, vector: np.ndarray | None) -> np.ndarray:
+        if vector is not None:
+            return np.asarray(vector, dtype=np.float32)
+        own = self._side(doc)
+        row = own.row_of.get(doc.id)
+        if row is not None and own.docs[row] == doc:
+            return own.vectors[row]
+        return self.embed([doc])[0]
+
+    def _allowed(self, side: Columns, allowed: Collection[str] | None) -> np.ndarray:
+        mask = side.active[: len(side)].copy()
+        if allowed is not None:
+            permitted = np.zeros(len(side), dtype=bool)
+            permitted[[side.row_of[i] for i in allowed if i in side.row_of]] = True
+            mask &= permitted
+        return mask
+
+    def _suggest(self, query: Doc, k: int, allowed: Collection[str] | None,
+                 language: str | None, vector: np.ndarray | None) -> list[Suggestion]:
+        is_stream = isinstance(query, StreamDoc)
+        other = self.capacities if is_stream else self.streams
+        mask = self._allowed(other, allowed)
+        if not mask.any() or k <= 0:
+            return []
+        query_block = other.query_block(query)
+        text = embed_text(query)
+        rows, semantic = find_candidates(
+            query_block, self._query_vector(query, vector), text, other,
+            self._lexical["capacity" if is_stream else "stream"], mask, is_stream,
+            self.candidates)
+        lexical = self._lexical["capacity" if is_stream else "stream"].similarity(
+            text, other.keys[rows])
+        side_block = other.block.take(rows)
+        s_block, c_block = (query_block, side_block) if is_stream else (side_block, query_block)
+        matrix = pair_features(s_block, c_block, semantic, lexical)
+        contributions = self.scorer.contributions(matrix.values)
+        scores = contributions.sum(axis=1) + self.scorer.intercept
+        order = self._diverse_order(rows, scores, other, k)
+        language = language or query.language or "nl"
+        out = []
+        for i in order:
+            target = other.docs[rows[i]]
+            stream, capacity = (query, target) if is_stream else (target, query)
+            details = {name: float(values[i]) for name, values in matrix.details.items()}
+            contrib = dict(zip(FEATURES, contributions[i].tolist(), strict=True))
+            out.append(Suggestion(
+                target_id=target.id, organisation_id=target.organisation_id,
+                score=float(scores[i]),
+                features={**dict(zip(FEATURES, matrix.values[i].tolist(), strict=True)),
+                          **details},
+                contributions=contrib,
+                reasons=explain(stream, capacity, contrib, details, language)))
+        return out
+
+    def _diverse_order(self, rows: np.ndarray, scores: np.ndarray, side: Columns,
+                       k: int) -> list[int]:
+        """Best first (ties by id), at most `max_per_organisation` per organisation."""
+        ids = [side.docs[r].id for r in rows]
+        order = sorted(range(len(rows)), key=lambda i: (-scores[i], ids[i]))
+        if not self.max_per_organisation:
+            return order[:k]
+        organisations = side.organisation[rows]
+        taken: dict[int, int] = {}
+        chosen = []
+        for i in order:
+            org = int(organisations[i])
+            if taken.get(org, 0) < self.max_per_organisation:
+                taken[org] = taken.get(org, 0) + 1
+                chosen.append(i)
+                if len(chosen) == k:
+                    break
+        return chosen
