@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from indexing.embedders import get_embedder  # noqa: E402
 from indexing.metrics import evaluate  # noqa: E402
-from matchmaker.engine.candidates import CandidateSettings, find_candidates  # noqa: E402
+from matchmaker.engine.candidates import find_candidates  # noqa: E402
 from matchmaker.engine.documents import embed_text, enrich  # noqa: E402
 from matchmaker.engine.features import FEATURES  # noqa: E402
 from matchmaker.engine.loader import docs_from_exchange  # noqa: E402
