@@ -48,6 +48,7 @@ _COMMON = frozenset().union(*_STOPWORDS.values()) | frozenset(
 _CERTIFIED = frozenset("gecertificeerd gecertificeerde certificaat attest attesten erkende "
                        "certified certificate certification certifie certifiee certificat "
                        "attestation veilig veilige secure securely securise rapport report".split())
+_EXAMPLE = frozenset("bv bijvoorbeeld zoals vb bijv exemple comme eg such like including".split())
 _CERTIFIED_SERVICE = {"certified_data_wiping": "data_wiping"}
 _CHAPTER_PREFERENCE = {"20": 0, "16": 1, "17": 2, "15": 3, "02": 4, "19": 5}
 _EWC_IN_TEXT = re.compile(r"\b(\d{2})[ .]?(\d{2})[ .]?(\d{2})(\s?\*)?")
@@ -99,6 +100,18 @@ def _outside_certifications(hits: list[Hit]) -> list[Hit]:
                                for i in range(h.start, h.start + h.length)}
     return [h for h in hits if h.kind == "certification" or h.start not in covered
             or _CERTIFIED_SERVICE.get(covered[h.start]) == h.id]
+
+
+def _made_products(hits: list[Hit], words: list[str]) -> list[Hit]:
+    """"...nieuwe producten van maken, bv. tassen of meubels": materials named as examples
+    of what upcycling could make are outputs, not the stream's material."""
+    starts = [h.start + h.length for h in hits if h.kind == "service" and h.id == "upcycling"]
+    out = []
+    for h in hits:
+        example = h.kind == "material" and any(
+            s <= h.start <= s + 8 and _EXAMPLE.intersection(words[s:h.start]) for s in starts)
+        out.append(replace(h, confidence=h.confidence * 0.4) if example else h)
+    return out
 
 
 def _radius_statements(hits: list[Hit], words: list[str]) -> list[Hit]:
@@ -180,7 +193,8 @@ def analyse(text: str, language: str | None = None, *, role: str = "stream", emb
     object with `encode(list[str]) -> (n, d)` L2-normalised array."""
     lang = language if language in ("nl", "fr", "en") else detect_language(text)
     words = tokens(text)
-    hits = _radius_statements(_outside_certifications(lexicon().match(words, lang, proper_names(text))), words)
+    hits = lexicon().match(words, lang, proper_names(text))
+    hits = _made_products(_radius_statements(_outside_certifications(hits), words), words)
     materials = _combine(hits, "material")
     services = _combine(hits, "service")
     if embedder is not None:

@@ -195,7 +195,9 @@ class Lexicon:
         if is_name:
             return exact
         kinds = {h.kind for h in exact}
-        found = exact + [h for h in self._compound(word, i) if h.kind not in kinds]
+        found = list(exact)
+        if language in ("nl", ""):  # French and English texts write no closed compounds
+            found += [h for h in self._compound(word, i) if h.kind not in kinds]
         if found or len(word) < _MIN_FUZZY or word in self.common_words or word.isdigit():
             return found
         return self._typo(word, i, language)

@@ -15,10 +15,12 @@ import numpy as np
 from matchmaker import taxonomy
 from matchmaker.lexicon import strip_accents
 
-FLOOR = 0.3      # below this cosine a prototype says nothing
-SPAN = 0.4       # cosine FLOOR + SPAN gives the strongest embedding-only confidence
+# Cosines of a whole description with a short prototype are low (0.15-0.45 with the
+# multilingual USE model); only a nearest id clearly ahead of the next one is trusted.
+FLOOR = 0.25     # below this cosine a prototype says nothing
+SPAN = 0.25      # cosine FLOOR + SPAN gives the strongest embedding-only confidence
 STRONGEST = 0.6  # an embedding alone never outweighs a clear lexicon hit
-TOP_K = 2        # only the nearest ids of each kind are considered
+MARGIN = 0.04    # the nearest id must lead the second by this much
 _TERMS_PER_PROTOTYPE = 6
 
 _cache: dict[str, tuple[dict[str, list[str]], dict[str, np.ndarray]]] = {}
@@ -68,7 +70,10 @@ def similarities(text: str, embedder) -> dict[str, dict[str, float]]:
 
 def _merge(found, sims: dict[str, float], make):
     by_id = {s.id: s for s in found}
-    for id_, sim in sorted(sims.items(), key=lambda kv: -kv[1])[:TOP_K]:
+    ranked = sorted(sims.items(), key=lambda kv: -kv[1])
+    if len(ranked) < 2 or ranked[0][1] - ranked[1][1] < MARGIN:
+        return found
+    for id_, sim in ranked[:1]:
         strength = min(1.0, max(0.0, (sim - FLOOR) / SPAN)) * STRONGEST
         if strength <= 0:
             continue
