@@ -1,0 +1,117 @@
+"""Every role against every endpoint, on its own and on foreign objects.
+
+A refused request must answer the right status AND leave the database exactly
+as it was; an object the caller may not see answers 404, one it may see but
+not change answers 403.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+
+from models import Base
+
+ROLES = ("anonymous", "admin", "fac_a", "fac_b", "co_a", "se_a", "co_b", "se_b")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    method: str
+    path: str
+    body: dict | None
+    success: int
+    allowed: tuple[str, ...]
+    # Roles that may not even see the object (404 rather than 403).
+    hidden_from: tuple[str, ...] = ()
+
+
+CASES = [
+    Case("read stream", "GET", "/api/v1/streams/{stream_a}", None, 200, ROLES[1:]),
+    Case("read draft stream", "GET", "/api/v1/streams/{draft_a}", None, 200,
+         ("admin", "fac_a", "co_a"), hidden_from=("fac_b", "se_a", "co_b", "se_b")),
+    Case("change stream", "PATCH", "/api/v1/streams/{stream_a}", {"title": "Nieuw"}, 200,
+         ("admin", "fac_a", "co_a")),
+    Case("change draft stream", "PATCH", "/api/v1/streams/{draft_a}", {"title": "Nieuw"}, 200,
+         ("admin", "fac_a", "co_a"), hidden_from=("fac_b", "se_a", "co_b", "se_b")),
+    Case("delete stream", "DELETE", "/api/v1/streams/{stream_a}", None, 204,
+         ("admin", "fac_a", "co_a")),
+    Case("close stream", "POST", "/api/v1/streams/{stream_a}/status", {"status": "closed"}, 200,
+         ("admin", "fac_a", "co_a")),
+    Case("add stream", "POST", "/api/v1/organisations/{org_co_a}/streams", {"title": "Paletten"},
+         201, ("admin", "fac_a", "co_a")),
+    Case("add capacity", "POST", "/api/v1/organisations/{org_se_a}/capacities",
+         {"title": "Herstel"}, 201, ("admin", "fac_a", "se_a")),
+    Case("change capacity", "PATCH", "/api/v1/capacities/{capacity_a}", {"title": "Nieuw"}, 200,
+         ("admin", "fac_a", "se_a")),
+    Case("delete capacity", "DELETE", "/api/v1/capacities/{capacity_a}", None, 204,
+         ("admin", "fac_a", "se_a")),
+    Case("change organisation", "PATCH", "/api/v1/organisations/{org_co_a}",
+         {"description": "Nieuw"}, 200, ("admin", "fac_a", "co_a")),
+    Case("delete organisation", "DELETE", "/api/v1/organisations/{org_co_a}", None, 204,
+         ("admin", "fac_a")),
+    Case("add organisation", "POST", "/api/v1/hubs/{hub_a}/organisations",
+         {"name": "Nieuw bedrijf", "kind": "company"}, 201, ("admin", "fac_a")),
+    Case("add hub", "POST", "/api/v1/hubs", {"name": "Hub C"}, 201, ("admin",)),
+    Case("change hub", "PATCH", "/api/v1/hubs/{hub_a}", {"name": "Hub A2"}, 200, ("admin",)),
+    Case("take match", "POST", "/api/v1/matches",
+         {"stream_id": "{stream_a}", "capacity_id": "{capacity_b}"}, 201, ("admin", "fac_a")),
+    Case("list matches", "GET", "/api/v1/matches", None, 200, ROLES[1:]),
+]
+
+
+@pytest.fixture
+def draft(world, session_factory):
+    """A draft stream of company A, visible only to those who manage it."""
+    from models import Stream
+
+    with session_factory() as session:
+        stream = Stream(organisation_id=world.ids["org_co_a"], title="Nog niet klaar",
+                        status="draft")
+        session.add(stream)
+        session.commit()
+        world.ids["draft_a"] = stream.id
+    return world
+
+
+def _fill(value, ids):
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return ids[value[1:-1]]
+    return value
+
+
+def _send(http, world, case: Case, role: str):
+    token = None if role == "anonymous" else world.tokens[role]
+    return http.request(case.method, case.path.format(**world.ids),
+                        json=_fill(case.body, world.ids), token=token)
+
+
+def fingerprint(engine) -> dict[str, list]:
+    """Every row of every table: a refused request must not change any of them."""
+    with engine.connect() as connection:
+        return {table.name: [tuple(row) for row in connection.execute(
+                    sa.select(table).order_by(*table.primary_key.columns))]
+                for table in Base.metadata.sorted_tables}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_refused_roles_get_their_status_and_change_nothing(http, draft, engine, case):
+    before = fingerprint(engine)
+    for role in ROLES:
+        if role in case.allowed:
+            continue
+        status, _, body = _send(http, draft, case, role)
+        expected = 401 if role == "anonymous" else 404 if role in case.hidden_from else 403
+        assert (role, status) == (role, expected), body
+    assert fingerprint(engine) == before
+
+
+@pytest.mark.parametrize(("case", "role"), [(c, r) for c in CASES for r in c.allowed],
+                         ids=lambda v: v.name if isinstance(v, Case) else v)
+def test_allowed_roles_succeed(http, draft, case, role):
+    status, _, body = _send(http, draft, case, role)
+    assert status == case.success, body
