@@ -24,6 +24,7 @@ from matchmaker.quantities import (
 
 REPORTED = 0.3    # weaker suggestions are dropped
 CONFIDENT = 0.5   # the level at which a suggestion counts as a finding (benchmarks, forms)
+_WEAK = 0.4
 
 _STOPWORDS = {
     "nl": frozenset("de het een en van in op te is dat die met voor zijn we wij ons onze er niet "
@@ -44,7 +45,8 @@ _COMMON = frozenset().union(*_STOPWORDS.values()) | frozenset(
     "vestiging klanten mensen welkom termijn samenwerking structurele kwaliteit staat "
     "services service company companies social enterprise contact team partners "
     "entreprise entreprises economie sociale contacter equipe partenaire creates created "
-    "tonnes tonnen kilos stuks pieces units leiden bieden werkgebied".split())
+    "tonnes tonnen kilos stuks pieces units leiden bieden werkgebied paddenstoelen champignons "
+    "mushrooms bestelwagens camionnettes vestigingen".split())
 _CERTIFIED = frozenset("gecertificeerd gecertificeerde certificaat attest attesten erkende "
                        "certified certificate certification certifie certifiee certificat "
                        "attestation veilig veilige secure securely securise rapport report".split())
@@ -138,12 +140,22 @@ def _combine(hits: list[Hit], kind: str) -> list[Suggestion]:
 
 
 def _prefer_specific(materials: list[Suggestion]) -> list[Suggestion]:
-    """Drop a parent once one of its children is found as confidently: "groot elektro" says
-    more than "toestellen"."""
-    conf = {s.id: s.confidence for s in materials}
-    return [s for s in materials
-            if not any(conf.get(child, 0) >= min(CONFIDENT, s.confidence)
-                       for child in taxonomy.material_children(s.id))]
+    """A parent found together with one of its children speaks for that child: "brood" and
+    "overschotten" make food surplus, "toestellen" and "groot elektro" large appliances.
+    The child takes the combined confidence (unless its own cue is weak) and the parent
+    is dropped."""
+    by_id = {s.id: s for s in materials}
+    for parent in [s for s in materials if taxonomy.material_children(s.id)]:
+        children = [by_id[c] for c in taxonomy.material_children(parent.id) if c in by_id]
+        if not children:
+            continue
+        del by_id[parent.id]
+        for child in children:
+            if child.confidence < _WEAK:
+                continue
+            combined = 1 - (1 - child.confidence) * (1 - parent.confidence)
+            by_id[child.id] = replace(child, confidence=round(min(0.99, combined), 3))
+    return list(by_id.values())
 
 
 def _certifications(hits: list[Hit], words: list[str], services: list[Suggestion]) -> list[Suggestion]:

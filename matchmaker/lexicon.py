@@ -196,7 +196,7 @@ class Lexicon:
             return exact
         kinds = {h.kind for h in exact}
         found = list(exact)
-        if language in ("nl", ""):  # French and English texts write no closed compounds
+        if language in ("nl", "") and word not in self.common_words:  # only Dutch writes closed compounds
             found += [h for h in self._compound(word, i) if h.kind not in kinds]
         if found or len(word) < _MIN_FUZZY or word in self.common_words or word.isdigit():
             return found
