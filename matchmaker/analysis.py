@@ -142,17 +142,16 @@ def _combine(hits: list[Hit], kind: str) -> list[Suggestion]:
 def _prefer_specific(materials: list[Suggestion]) -> list[Suggestion]:
     """A parent found together with one of its children speaks for that child: "brood" and
     "overschotten" make food surplus, "toestellen" and "groot elektro" large appliances.
-    The child takes the combined confidence (unless its own cue is weak) and the parent
+    The child (unless its own cue is weak) takes the combined confidence and the parent
     is dropped."""
     by_id = {s.id: s for s in materials}
     for parent in [s for s in materials if taxonomy.material_children(s.id)]:
-        children = [by_id[c] for c in taxonomy.material_children(parent.id) if c in by_id]
+        children = [by_id[c] for c in taxonomy.material_children(parent.id)
+                    if c in by_id and by_id[c].confidence >= _WEAK]
         if not children:
             continue
         del by_id[parent.id]
         for child in children:
-            if child.confidence < _WEAK:
-                continue
             combined = 1 - (1 - child.confidence) * (1 - parent.confidence)
             by_id[child.id] = replace(child, confidence=round(min(0.99, combined), 3))
     return list(by_id.values())

@@ -13,7 +13,7 @@ from matchmaker.lexicon import strip_accents
 # Thousands groups ("1.500", "1 500", "1,500" in English) before plain decimals ("1,5", "2.5").
 _TOKEN = re.compile(
     r"(?P<num>\d{1,3}(?:(?P<sep>[. ,])\d{3})+(?![\d])(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
-    r"|(?P<word>[a-z]+[0-9]?)|(?P<stop>[.!?;:()\n])")
+    r"|(?P<word>[a-z]+[0-9]?|/)|(?P<stop>[.!?;:()\n])")
 
 _MASS = {"kg": "kg", "kgs": "kg", "kilo": "kg", "kilos": "kg", "kilogram": "kg", "kilograms": "kg",
          "kilogrammes": "kg", "kilogramme": "kg", "t": "t", "ton": "t", "tonnen": "t", "tonne": "t",
@@ -38,6 +38,7 @@ _PERIOD_WORDS = {
     "maand": "month", "maanden": "month", "month": "month", "months": "month", "mois": "month",
     "jaar": "year", "year": "year", "years": "year", "an": "year", "annee": "year", "jaarbasis": "year",
     "dag": "day", "day": "day", "jour": "day", "werkdag": "day",
+    "kwartaal": "quarter", "quarter": "quarter", "trimestre": "quarter",
 }
 _PERIOD_ADVERBS = {
     "wekelijks": "week", "weekly": "week", "hebdomadaire": "week", "hebdomadaires": "week",
@@ -130,7 +131,8 @@ def _period_before(toks: list[_Tok], i: int) -> str | None:
             return None
         if t.text in _PERIOD_ADVERBS:
             return _PERIOD_ADVERBS[t.text]
-        if t.text in _PERIOD_WORDS and j > 0 and toks[j - 1].text in {"elke", "iedere", "each", "every", "chaque", "per", "par"}:
+        if t.text in _PERIOD_WORDS and j > 0 and toks[j - 1].text in {
+                "elke", "iedere", "each", "every", "chaque", "per", "par", "les", "alle"}:
             return _PERIOD_WORDS[t.text]
     return None
 
@@ -169,6 +171,8 @@ def extract_quantity(text: str, language: str = "nl") -> QuantitySuggestion | No
         amount = t.value
         if per == "day":
             per, amount = "week", amount * _WORKING_DAYS_PER_WEEK
+        elif per == "quarter":
+            per, amount = "month", amount / 3
         score = explicit + (1.0 if per else 0.0)
         confidence = min(0.95, 0.45 + 0.12 * explicit + (0.15 if per else 0.0))
         evidence = " ".join(x.text for x in toks[i:max(last, end) + 1] if x.kind != "stop")
