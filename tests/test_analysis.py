@@ -66,6 +66,22 @@ def test_vague_text_gives_the_parent_material(text, parent):
     assert parent in _ids(analyse(text).materials)
 
 
+def test_parent_cue_strengthens_a_weak_child_cue():
+    a = analyse("Brood en gebak van gisteren: de overschotten van onze bakkerij")
+    assert "food_surplus" in _ids(a.materials) and "food" not in _ids(a.materials)
+
+
+def test_products_named_as_upcycling_examples_are_not_the_material():
+    a = analyse("Glazen bokalen. Misschien kunnen er nieuwe producten van gemaakt worden, bv. lampen of meubels.")
+    assert _ids(a.materials) == {"glass"}
+
+
+def test_registration_phrase_is_no_service():
+    a = analyse("Wij hebben een registratie als inzamelaar en vervoerder van afvalstoffen.", role="capacity")
+    assert "logistics" not in _ids(a.services)
+    assert "waste_transport_registration" in _ids(a.certifications)
+
+
 def test_specific_material_hides_its_vague_parent():
     materials = _ids(analyse("Elektronica: vooral groot elektro zoals wasmachines").materials)
     assert "large_appliances" in materials and "electronics" not in materials
@@ -165,6 +181,10 @@ def test_certifications(text, certification):
     ("about 1,200 units a year", "en", (1200, "units", "year")),
     ("Het gaat om 14 toestellen in één keer.", "nl", (14, "units", "once")),
     ("Dagelijks 30 kg brood", "nl", (150, "kg", "week")),
+    ("Ongeveer 100 kg/week", "nl", (100, "kg", "week")),
+    ("Tous les mois environ 2 tonnes", "fr", (2, "t", "month")),
+    ("1.500 kg per kwartaal", "nl", (500, "kg", "month")),
+    ("Nous pouvons traiter jusqu'à 690 matelas par mois.", "fr", (690, "units", "month")),
 ])
 def test_quantity_parsing(text, language, expected):
     q = extract_quantity(text, language)
