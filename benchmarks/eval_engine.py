@@ -75,7 +75,8 @@ def candidate_recall(ranker: Ranker, streams, qrels) -> tuple[float, float]:
         if s.id not in qrels:
             continue
         rows, _ = find_candidates(ranker.capacities.query_block(s), ranker._query_vector(s, None),
-                                  embed_text(s), ranker.capacities, ranker._lexical["capacity"],
+                                  embed_text(s), ranker.capacities, ranker._dense["capacity"],
+                                  ranker._lexical["capacity"],
                                   mask, True, ranker.candidates)
         ids = {ranker.capacities.docs[r].id for r in rows}
         relevant = {c for c, g in qrels[s.id].items() if g >= 2}

@@ -1,10 +1,11 @@
 """Stage one: a cheap, high-recall candidate set for one query doc.
 
 The union of three channels over the allowed rows of the other side:
-the dense top-K (cosine of unit vectors, one exact scan), the lexical top-K
-(character n-grams) and structured blocking (any related material in the
-tree, or any wanted service when the query names no material). The dense
-scan's scores are kept: they are the semantic feature of every candidate.
+the dense top-K (cosine of unit vectors: an exact scan, or HNSW beyond the
+ranker's ANN threshold), the lexical top-K (character n-grams) and structured
+blocking (any related material in the tree, or any wanted service when the
+query names no material). The cosine of every candidate comes back with it:
+it is the semantic feature.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexing.lexical import LexicalIndex
+from indexing.vector_index import RowIndex
 from matchmaker.engine.columns import Block, Columns
 from matchmaker.engine.features import MATERIAL_MATRIX
 
@@ -24,7 +26,7 @@ class CandidateSettings:
     lexical_k: int = 50
     # Blocking can match a large share of a big collection; beyond this many
     # rows the blocked ones with the highest cosine are kept.
-    max_blocked: int = 2000
+    max_blocked: int = 500
 
 
 def _related_materials(query: Block, query_is_stream: bool) -> np.ndarray:
@@ -45,29 +47,39 @@ def blocked_rows(query: Block, side: Block, query_is_stream: bool) -> np.ndarray
 
 def find_candidates(
     query: Block, query_vector: np.ndarray, query_text: str, columns: Columns,
-    lexical: LexicalIndex, allowed: np.ndarray, query_is_stream: bool,
+    dense: RowIndex, lexical: LexicalIndex, allowed: np.ndarray, query_is_stream: bool,
     settings: CandidateSettings,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(candidate rows, their cosine to the query), rows ascending."""
-    cosine = columns.vectors @ query_vector
-    masked = np.where(allowed, cosine, -np.inf)
+    """(candidate rows, their cosine to the query), rows ascending.
+
+    `dense` holds the same docs as `columns`, keyed by `columns.keys`.
+    """
     n_allowed = int(allowed.sum())
     chosen = np.zeros(len(columns), dtype=bool)
     k = min(settings.dense_k, n_allowed)
     if k:
-        chosen[np.argpartition(-masked, k - 1)[:k]] = True
+        # an all-True mask would only slow the index down (hnswlib filters in Python)
+        mask = None if n_allowed == len(columns) else _index_mask(columns, dense, allowed)
+        hits = dense.search(query_vector, k, allowed=mask)
+        chosen[[columns.row_of_key[key] for key in hits.ids.tolist()]] = True
     blocked = blocked_rows(query, columns.block, query_is_stream) & allowed
     if blocked.sum() > settings.max_blocked:
         rows = np.flatnonzero(blocked)
-        keep = rows[np.argpartition(-cosine[rows], settings.max_blocked - 1)[: settings.max_blocked]]
+        cosine = columns.vectors[rows] @ query_vector
+        keep = rows[np.argpartition(-cosine, settings.max_blocked - 1)[: settings.max_blocked]]
         blocked = np.zeros_like(blocked)
         blocked[keep] = True
     chosen |= blocked
     if settings.lexical_k and query_text:
         # Filtering the hits afterwards avoids building a key-ordered mask per query.
         hits = lexical.search(query_text, settings.lexical_k * 2)
-        rows = np.array([columns.row_of_key[int(key)] for key in hits.ids], dtype=np.int64)
+        rows = np.array([columns.row_of_key[key] for key in hits.ids.tolist()], dtype=np.int64)
         rows = rows[allowed[rows]][: settings.lexical_k]
         chosen[rows] = True
     rows = np.flatnonzero(chosen)
-    return rows, cosine[rows]
+    return rows, columns.vectors[rows] @ query_vector
+
+
+def _index_mask(columns: Columns, dense: RowIndex, allowed: np.ndarray) -> np.ndarray:
+    """`allowed` (in column rows) re-ordered into the dense index's rows."""
+    return allowed[[columns.row_of_key[key] for key in dense.ids.tolist()]]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from indexing.lexical import LexicalIndex
+from indexing.vector_index import RowIndex, make_index
 from matchmaker.engine.candidates import CandidateSettings, find_candidates
 from matchmaker.engine.columns import Columns
 from matchmaker.engine.documents import CapacityDoc, Doc, StreamDoc, embed_text
@@ -43,16 +44,19 @@ class Ranker:
 
     def __init__(self, embedder=None, scorer=None, dim: int | None = None,
                  max_per_organisation: int = DEFAULT_MAX_PER_ORGANISATION,
-                 candidates: CandidateSettings | None = None) -> None:
+                 candidates: CandidateSettings | None = None, ann_threshold: int = 0) -> None:
         if embedder is None and dim is None:
             raise ValueError("a Ranker needs an embedder or the dimension of given vectors")
         self.embedder = embedder
         self.scorer = scorer or DefaultScorer()
         self.max_per_organisation = max_per_organisation
         self.candidates = candidates or CandidateSettings()
+        self.ann_threshold = ann_threshold
         dim = dim or embedder.dim
         self.streams, self.capacities = Columns(dim), Columns(dim)
         self._lexical = {"stream": LexicalIndex(), "capacity": LexicalIndex()}
+        # made on the first upsert of each kind, when its size is known
+        self._dense: dict[str, RowIndex] = {}
 
     @classmethod
     def build(cls, streams: Sequence[StreamDoc], capacities: Sequence[CapacityDoc],
@@ -79,9 +83,20 @@ class Ranker:
         if not docs:
             return
         vectors = self.embed(docs) if vectors is None else np.asarray(vectors, np.float32)
+        keys: dict[str, list[int]] = {"stream": [], "capacity": []}
         for doc, vector in zip(docs, vectors, strict=True):
             key = self._side(doc).upsert(doc, vector)
+            keys[doc.kind].append(key)
             self._lexical[doc.kind].add([key], [embed_text(doc)])
+        for kind, kind_keys in keys.items():
+            if kind_keys:
+                kind_keys = list(dict.fromkeys(kind_keys))
+                side = self._side(kind)
+                dense = self._dense.get(kind)
+                if dense is None:
+                    dense = self._dense[kind] = make_index(len(kind_keys), self.ann_threshold,
+                                                           side.dim)
+                dense.upsert(kind_keys, side.vectors[[side.row_of_key[k] for k in kind_keys]])
 
     def remove(self, kind: str, ids: Iterable[str]) -> int:
         """Remove docs of one kind by id; unknown ids are ignored."""
@@ -91,6 +106,8 @@ class Ranker:
             if key is not None:
                 removed.append(key)
         self._lexical[kind].remove(removed)
+        if kind in self._dense:
+            self._dense[kind].remove(removed)
         return len(removed)
 
     def get(self, kind: str, doc_id: str) -> Doc:
@@ -145,9 +162,10 @@ class Ranker:
             return []
         query_block = other.query_block(query)
         text = embed_text(query)
+        other_kind = "capacity" if is_stream else "stream"
         rows, semantic = find_candidates(
             query_block, self._query_vector(query, vector), text, other,
-            self._lexical["capacity" if is_stream else "stream"], mask, is_stream,
+            self._dense[other_kind], self._lexical[other_kind], mask, is_stream,
             self.candidates)
         lexical = self._lexical["capacity" if is_stream else "stream"].similarity(
             text, other.keys[rows])
@@ -175,19 +193,23 @@ class Ranker:
 
     def _diverse_order(self, rows: np.ndarray, scores: np.ndarray, side: Columns,
                        k: int) -> list[int]:
-        """Best first (ties by id), at most `max_per_organisation` per organisation."""
-        ids = [side.docs[r].id for r in rows]
-        order = sorted(range(len(rows)), key=lambda i: (-scores[i], ids[i]))
-        if not self.max_per_organisation:
-            return order[:k]
-        organisations = side.organisation[rows]
-        taken: dict[int, int] = {}
-        chosen = []
-        for i in order:
-            org = int(organisations[i])
-            if taken.get(org, 0) < self.max_per_organisation:
-                taken[org] = taken.get(org, 0) + 1
-                chosen.append(i)
-                if len(chosen) == k:
-                    break
-        return chosen
+        """Best first (ties by id), at most `max_per_organisation` per organisation
+        in the top k; when the cap leaves places empty, capped ones fill them."""
+        cap = self.max_per_organisation or k
+        # A shortlist is enough unless one organisation fills most of it.
+        for size in (min(len(rows), 4 * k), len(rows)):
+            shortlist = (np.argpartition(-scores, size - 1)[:size] if size < len(rows)
+                         else np.arange(len(rows)))
+            order = sorted(shortlist.tolist(), key=lambda i: (-scores[i], side.docs[rows[i]].id))
+            organisations = side.organisation[rows[order]].tolist()
+            taken: dict[int, int] = {}
+            chosen, demoted = [], []
+            for i, org in zip(order, organisations, strict=True):
+                if taken.get(org, 0) < cap:
+                    taken[org] = taken.get(org, 0) + 1
+                    chosen.append(i)
+                    if len(chosen) == k:
+                        return chosen
+                else:
+                    demoted.append(i)
+        return (chosen + demoted)[:k]
