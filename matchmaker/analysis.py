@@ -95,13 +95,18 @@ def lexicon() -> Lexicon:
     return Lexicon(terms, _COMMON)
 
 
-def _outside_certifications(hits: list[Hit]) -> list[Hit]:
-    """A certification names its holder ("inzamelaar en vervoerder van afvalstoffen"):
-    the words inside it describe no service or material, except the service it certifies."""
-    covered: dict[int, str] = {i: h.id for h in hits if h.kind == "certification" and h.length > 1
-                               for i in range(h.start, h.start + h.length)}
-    return [h for h in hits if h.kind == "certification" or h.start not in covered
-            or _CERTIFIED_SERVICE.get(covered[h.start]) == h.id]
+def _outside_phrases(hits: list[Hit]) -> list[Hit]:
+    """A phrase hides the single words inside it from the other kinds: "washing machines"
+    asks no cleaning, "inzamelaar en vervoerder" (a registration) offers no logistics.
+    A certification keeps the service it certifies ("gecertificeerde datawissing")."""
+    covered: dict[int, Hit] = {i: h for h in hits if h.length > 1 for i in range(h.start, h.start + h.length)}
+
+    def hidden(h: Hit) -> bool:
+        phrase = covered.get(h.start)
+        return (phrase is not None and h.length == 1 and phrase.kind != h.kind
+                and _CERTIFIED_SERVICE.get(phrase.id) != h.id)
+
+    return [h for h in hits if not hidden(h)]
 
 
 def _made_products(hits: list[Hit], words: list[str]) -> list[Hit]:
@@ -205,7 +210,7 @@ def analyse(text: str, language: str | None = None, *, role: str = "stream", emb
     lang = language if language in ("nl", "fr", "en") else detect_language(text)
     words = tokens(text)
     hits = lexicon().match(words, lang, proper_names(text))
-    hits = _made_products(_radius_statements(_outside_certifications(hits), words), words)
+    hits = _made_products(_radius_statements(_outside_phrases(hits), words), words)
     materials = _combine(hits, "material")
     services = _combine(hits, "service")
     if embedder is not None:
