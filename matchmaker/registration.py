@@ -17,7 +17,7 @@ from models import ITEM_STATUSES, Capacity, Hub, Match, Organisation, Stream, Us
 
 from . import audit
 from .errors import Conflict, PermissionDenied
-from .scoping import SOCIAL_ENTERPRISE
+from .scoping import SOCIAL_ENTERPRISE, noun
 
 T = TypeVar("T", Hub, Organisation, Stream, Capacity)
 Item = Stream | Capacity
@@ -32,8 +32,9 @@ def _create(session: Session, actor: User, obj: T) -> T:
 def _update(session: Session, actor: User, obj: T, values: dict[str, Any],
             expected_version: int | None = None) -> T:
     current = getattr(obj, "version", None)
+    label = f"{noun(type(obj))} {obj.id}"
     if expected_version is not None and current is not None and expected_version != current:
-        raise Conflict(f"{obj.__tablename__.rstrip('s')} {obj.id} changed meanwhile "
+        raise Conflict(f"{label} changed meanwhile "
                        f"(version {current}, you sent {expected_version}); reload and retry")
     before = audit.snapshot(obj)
     for key, value in values.items():
@@ -41,8 +42,7 @@ def _update(session: Session, actor: User, obj: T, values: dict[str, Any],
     try:
         session.flush()
     except StaleDataError as err:
-        raise Conflict(f"{obj.__tablename__.rstrip('s')} {obj.id} changed meanwhile; "
-                       "reload and retry") from err
+        raise Conflict(f"{label} changed meanwhile; reload and retry") from err
     old, new = audit.changed(before, audit.snapshot(obj))
     if new:
         audit.record(session, actor, "update", obj, before=old, after=new)
@@ -120,7 +120,7 @@ def set_item_status(session: Session, actor: User, item: Item, status: str,
 
 def delete_item(session: Session, actor: User, item: Item) -> None:
     column = Match.stream_id if isinstance(item, Stream) else Match.capacity_id
-    _refuse_when_matched(session, column == item.id, f"{item.__tablename__.rstrip('s')} {item.id}")
+    _refuse_when_matched(session, column == item.id, f"{noun(type(item))} {item.id}")
     _delete(session, actor, item)
 
 

@@ -126,6 +126,15 @@ _MANAGED = {
 }
 
 
+_NOUNS = {Organisation: "organisation", Stream: "stream", Capacity: "capacity", Match: "match",
+          Hub: "hub"}
+
+
+def noun(model: type) -> str:
+    """What users call a row of `model`, for messages."""
+    return _NOUNS.get(model, model.__name__.lower())
+
+
 def visible(user: User, model: type) -> ColumnElement[bool]:
     """The WHERE clause limiting `model` rows to those `user` may see."""
     return _VISIBLE[model](user)
@@ -143,10 +152,10 @@ def load(session: Session, user: User, model: type[T], object_id: int, *,
     query = sa.select(model).where(model.id == object_id, visible(user, model))
     obj = session.scalar(query)
     if obj is None:
-        raise NotFound(f"{model.__tablename__.rstrip('s')} {object_id} not found")
+        raise NotFound(f"{noun(model)} {object_id} not found")
     if manage and not session.scalar(
             sa.select(sa.literal(True)).where(model.id == object_id, managed(user, model))):
-        raise PermissionDenied(f"you may not change {model.__tablename__.rstrip('s')} {object_id}")
+        raise PermissionDenied(f"you may not change {noun(model)} {object_id}")
     return obj
 
 

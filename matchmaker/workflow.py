@@ -114,6 +114,7 @@ def _check(match: Match, change: Transition) -> None:
 def decide(session: Session, actor: User, match: Match, change: Transition) -> Decision:
     """Apply one transition, or raise Conflict (illegal or stale) / ValidationError."""
     _check(match, change)
+    match_id = match.id
     before = audit.snapshot(match)
     from_status = match.status
     match.status = change.to_status
@@ -130,7 +131,7 @@ def decide(session: Session, actor: User, match: Match, change: Transition) -> D
     try:
         session.flush()
     except StaleDataError as err:
-        raise Conflict(f"match {match.id} was decided by someone else meanwhile; "
+        raise Conflict(f"match {match_id} was decided by someone else meanwhile; "
                        "reload and decide again") from err
     decision = Decision(match=match, user=actor, from_status=from_status,
                         to_status=change.to_status, reason_code=change.reason_code,

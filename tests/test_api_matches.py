@@ -1,0 +1,94 @@
+"""Matches over HTTP: the lifecycle, 409s with the allowed states, cross-hub visibility,
+and contacts shared once the parties are introduced."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def cross_hub(http, world) -> dict:
+    """A match between company A's stream (hub A) and social enterprise B's capacity (hub B)."""
+    status, _, match = http.post("/api/v1/matches", json={
+        "stream_id": world.ids["stream_a"], "capacity_id": world.ids["capacity_b"]},
+        token=world.tokens["fac_a"])
+    assert status == 201, match
+    return match
+
+
+def _decide(http, world, match, role="fac_a", **body):
+    status, _, current = http.get(f"/api/v1/matches/{match['id']}", token=world.tokens[role])
+    body.setdefault("version", current["version"])
+    return http.post(f"/api/v1/matches/{match['id']}/decisions", json=body,
+                     token=world.tokens[role])
+
+
+def test_lifecycle_over_http_up_to_completed(http, world, cross_hub):
+    for step in ({"to_status": "accepted", "note": "goede match"},
+                 {"to_status": "introduced"},
+                 {"to_status": "agreed", "agreement": {
+                     "volume_kg": 800, "period_start": "2026-02-01", "period_end": "2026-07-31",
+                     "estimated_hours": 320}},
+                 {"to_status": "completed", "completed_volume_kg": 760}):
+        status, _, decision = _decide(http, world, cross_hub, **step)
+        assert status == 201, decision
+        assert decision["to_status"] == step["to_status"]
+    _, _, match = http.get(f"/api/v1/matches/{cross_hub['id']}", token=world.tokens["fac_a"])
+    assert match["status"] == "completed" and match["completed_volume_kg"] == 760
+    assert len(match["decisions"]) == 5
+
+
+def test_illegal_transition_answers_409_with_allowed_states(http, world, cross_hub):
+    status, headers, problem = _decide(http, world, cross_hub, to_status="agreed")
+    assert status == 409
+    assert headers["Content-Type"] == "application/problem+json"
+    assert problem["allowed"] == ["accepted", "rejected", "withdrawn"]
+
+
+def test_two_facilitators_deciding_at_once_one_gets_409(http, world, cross_hub):
+    seen = cross_hub["version"]
+    path = f"/api/v1/matches/{cross_hub['id']}/decisions"
+    first = http.post(path, json={"to_status": "accepted", "version": seen},
+                      token=world.tokens["fac_a"])
+    second = http.post(path, json={"to_status": "rejected", "reason_code": "too_far",
+                                   "version": seen}, token=world.tokens["admin"])
+    assert (first[0], second[0]) == (201, 409)
+    _, _, match = http.get(f"/api/v1/matches/{cross_hub['id']}", token=world.tokens["fac_a"])
+    assert match["status"] == "accepted"
+
+
+def test_rejection_without_reason_is_400_on_the_field(http, world, cross_hub):
+    status, _, problem = _decide(http, world, cross_hub, to_status="rejected")
+    assert status == 400
+    assert problem["errors"][0]["path"] == "reason_code"
+
+
+def test_capacity_hub_sees_a_cross_hub_match_read_only(http, world, cross_hub):
+    status, _, match = http.get(f"/api/v1/matches/{cross_hub['id']}", token=world.tokens["fac_b"])
+    assert status == 200 and match["may_decide"] is False
+    assert _decide(http, world, cross_hub, role="fac_b", to_status="accepted")[0] == 403
+    _, _, own = http.get(f"/api/v1/matches/{cross_hub['id']}", token=world.tokens["fac_a"])
+    assert own["may_decide"] is True and own["status"] == "proposed"
+
+
+def test_parties_see_the_match_and_each_others_contacts_once_introduced(http, world, cross_hub):
+    path = f"/api/v1/matches/{cross_hub['id']}"
+    partner = f"/api/v1/organisations/{world.ids['org_se_b']}"
+    assert http.get(path, token=world.tokens["co_a"])[0] == 404
+    _decide(http, world, cross_hub, to_status="accepted")
+    assert http.get(path, token=world.tokens["se_b"])[0] == 404
+    assert "contacts" not in http.get(partner, token=world.tokens["co_a"])[2]
+    _decide(http, world, cross_hub, to_status="introduced")
+    for role in ("co_a", "se_b"):
+        status, _, match = http.get(path, token=world.tokens[role])
+        assert status == 200 and match["may_decide"] is False
+    contacts = http.get(partner, token=world.tokens["co_a"])[2]["contacts"]
+    assert contacts[0]["email"] == "person-se-b@example.org"
+    # An unrelated organisation still sees no contacts.
+    assert "contacts" not in http.get(partner, token=world.tokens["se_a"])[2]
+
+
+def test_only_the_stream_hub_takes_a_match(http, world):
+    status, _, _ = http.post("/api/v1/matches", json={
+        "stream_id": world.ids["stream_a"], "capacity_id": world.ids["capacity_b"]},
+        token=world.tokens["fac_b"])
+    assert status == 403
