@@ -17,7 +17,7 @@ import numpy as np
 from indexing.lexical import LexicalIndex
 from indexing.vector_index import RowIndex
 from matchmaker.engine.columns import Block, Columns
-from matchmaker.engine.features import MATERIAL_MATRIX
+from matchmaker.engine.features import MATERIAL_MATRIX, material_level
 
 
 @dataclass
@@ -25,8 +25,9 @@ class CandidateSettings:
     dense_k: int = 50
     lexical_k: int = 50
     # Blocking can match a large share of a big collection; beyond this many
-    # rows the blocked ones with the highest cosine are kept.
-    max_blocked: int = 500
+    # rows the blocked ones with the best material level and most shared
+    # services are kept.
+    max_blocked: int = 300
 
 
 def _related_materials(query: Block, query_is_stream: bool) -> np.ndarray:
@@ -62,11 +63,12 @@ def find_candidates(
         mask = None if n_allowed == len(columns) else _index_mask(columns, dense, allowed)
         hits = dense.search(query_vector, k, allowed=mask)
         chosen[[columns.row_of_key[key] for key in hits.ids.tolist()]] = True
-    blocked = blocked_rows(query, columns.block, query_is_stream) & allowed
+    block = columns.block
+    blocked = blocked_rows(query, block, query_is_stream) & allowed
     if blocked.sum() > settings.max_blocked:
         rows = np.flatnonzero(blocked)
-        cosine = columns.vectors[rows] @ query_vector
-        keep = rows[np.argpartition(-cosine, settings.max_blocked - 1)[: settings.max_blocked]]
+        prior = _structured_prior(query, block.take(rows), query_is_stream)
+        keep = rows[np.argpartition(-prior, settings.max_blocked - 1)[: settings.max_blocked]]
         blocked = np.zeros_like(blocked)
         blocked[keep] = True
     chosen |= blocked
@@ -78,6 +80,12 @@ def find_candidates(
         chosen[rows] = True
     rows = np.flatnonzero(chosen)
     return rows, columns.vectors[rows] @ query_vector
+
+
+def _structured_prior(query: Block, rows: Block, query_is_stream: bool) -> np.ndarray:
+    """Material level plus shared services: which blocked rows to keep when too many."""
+    s, c = (query, rows) if query_is_stream else (rows, query)
+    return material_level(s.materials, c.materials) + (s.services & c.services).sum(axis=1)
 
 
 def _index_mask(columns: Columns, dense: RowIndex, allowed: np.ndarray) -> np.ndarray:
