@@ -50,6 +50,10 @@ _COMMON = frozenset().union(*_STOPWORDS.values()) | frozenset(
 _CERTIFIED = frozenset("gecertificeerd gecertificeerde certificaat attest attesten erkende "
                        "certified certificate certification certifie certifiee certificat "
                        "attestation veilig veilige secure securely securise rapport report".split())
+_CLAUSE_END = re.compile(r"[.!?;,:\n]+(?!\d)")
+_NEGATIONS = frozenset("niet geen nooit not cannot cant never no pas plus jamais".split())
+_NOT_ONLY = frozenset("alleen enkel only seulement".split())
+_OBLIGATION = frozenset("must moet moeten has have should needs need doit doivent faut".split())
 _EXAMPLE = frozenset("bv bijvoorbeeld zoals vb bijv exemple comme eg such like including".split())
 _CERTIFIED_SERVICE = {"certified_data_wiping": "data_wiping"}
 _CHAPTER_PREFERENCE = {"20": 0, "16": 1, "17": 2, "15": 3, "02": 4, "19": 5}
@@ -107,6 +111,40 @@ def _outside_phrases(hits: list[Hit]) -> list[Hit]:
                 and _CERTIFIED_SERVICE.get(phrase.id) != h.id)
 
     return [h for h in hits if not hidden(h)]
+
+
+def _clauses(text: str) -> list[int]:
+    """Clause number of every token of `tokens(text)`: punctuation ends a clause."""
+    out: list[int] = []
+    for n, clause in enumerate(_CLAUSE_END.split(text or "")):
+        out += [n] * len(tokens(clause))
+    return out if len(out) == len(tokens(text)) else [0] * len(tokens(text))
+
+
+def _negation_before(words: list[str], clauses: list[int], i: int) -> bool:
+    """A negation among the five words before i, in the same clause, with no obligation
+    in between ("what cannot be reused MUST be prepared for recycling")."""
+    for k in range(i - 1, max(-1, i - 6), -1):
+        if clauses[k] != clauses[i] or words[k] in _OBLIGATION:
+            return False
+        if words[k] in _NEGATIONS:
+            return not (k + 1 < len(words) and words[k + 1] in _NOT_ONLY)
+    return False
+
+
+def _negated(hits: list[Hit], words: list[str], clauses: list[int], role: str) -> list[Hit]:
+    """Services under a negation in their clause ("die we niet meer kunnen verkopen") count
+    for little; so do, in a stream, services only found inside a compound noun
+    ("na onze speelgoedinzameling" tells of a past toy drive, not of a wish)."""
+    out = []
+    for h in hits:
+        if h.kind == "service":
+            if _negation_before(words, clauses, h.start):
+                h = replace(h, confidence=h.confidence * 0.3)
+            elif role == "stream" and h.how == "compound":
+                h = replace(h, confidence=h.confidence * 0.55)
+        out.append(h)
+    return out
 
 
 def _made_products(hits: list[Hit], words: list[str]) -> list[Hit]:
@@ -211,6 +249,7 @@ def analyse(text: str, language: str | None = None, *, role: str = "stream", emb
     words = tokens(text)
     hits = lexicon().match(words, lang, proper_names(text))
     hits = _made_products(_radius_statements(_outside_phrases(hits), words), words)
+    hits = _negated(hits, words, _clauses(text), role)
     materials = _combine(hits, "material")
     services = _combine(hits, "service")
     if embedder is not None:

@@ -47,9 +47,28 @@ def test_typos_are_tolerated(text, material):
 
 
 def test_compound_words_are_split():
-    a = analyse("Opruiming textielinzameling van de gemeente")
+    a = analyse("Wij doen de textielinzameling voor de gemeente", role="capacity")
     assert "textiles" in _ids(a.materials)
     assert "collection" in _ids(a.services)
+
+
+def test_compound_service_in_a_stream_is_no_wish():
+    a = analyse("Na onze speelgoedinzameling hebben we te veel speelgoed. Wie kan het sorteren?")
+    assert _ids(a.services) == {"sorting"}
+
+
+@pytest.mark.parametrize("text, service", [
+    ("Klanten brengen toestellen terug die we niet meer als nieuw kunnen verkopen.", "resale"),
+    ("Ils ne peuvent pas être réparés.", "repair"),
+    ("These pallets cannot be repaired any more.", "repair"),
+])
+def test_negated_service_is_not_wanted(text, service):
+    assert service not in _ids(analyse(text).services)
+
+
+def test_negation_stops_at_an_obligation():
+    a = analyse("Wat niet herbruikbaar is, moet voorbereid worden op recyclage.")
+    assert "recycling_preparation" in _ids(a.services)
 
 
 def test_place_names_are_not_read_as_compounds():
