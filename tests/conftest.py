@@ -157,6 +157,20 @@ class Http:
     def delete(self, path: str, **kw: object) -> tuple[int, dict[str, str], object]:
         return self.request("DELETE", path, **kw)
 
+    def put_json(self, path: str, json: object = None, **kw: object
+                 ) -> tuple[int, dict[str, str], object]:
+        return self.request("PUT", path, json=json, **kw)
+
+    def raw(self, method: str, path: str, token: str | None = None) -> bytes:
+        """The body of a successful non-JSON response (CSV, Excel, ...)."""
+        import urllib.request
+
+        request = urllib.request.Request(self.base_url + path, method=method)
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        with self._opener.open(request, timeout=30) as response:
+            return response.read()
+
 
 @pytest.fixture
 def api_app(engine: Engine, db_url: str, tmp_path: Path):

@@ -1,0 +1,63 @@
+"""Hub activities (network events, info sessions, trainings, ...): recorded by facilitators
+so the networking and awareness objectives are counted from data."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import Activity, Hub, Organisation, User
+
+from . import audit
+from .errors import FieldError, ValidationError
+
+NETWORKING_KINDS: tuple[str, ...] = ("network_event", "hackathon")
+
+
+def _organisations(session: Session, organisation_ids: list[int]) -> list[Organisation]:
+    found = session.scalars(sa.select(Organisation).where(
+        Organisation.id.in_(organisation_ids))).all()
+    missing = sorted(set(organisation_ids) - {o.id for o in found})
+    if missing:
+        raise ValidationError([FieldError("organisation_ids", f"no organisation {i}")
+                               for i in missing])
+    return list(found)
+
+
+def record_activity(session: Session, actor: User, hub: Hub, kind: str, date: dt.date,
+                    title: str, organisation_ids: list[int] | None = None,
+                    other_participants: int = 0) -> Activity:
+    """Record one activity with the organisations that took part (from any hub)."""
+    activity = Activity(hub=hub, kind=kind, date=date, title=title,
+                        other_participants=other_participants,
+                        organisations=_organisations(session, organisation_ids or []))
+    session.add(activity)
+    audit.record(session, actor, "create", activity,
+                 after={**audit.snapshot(activity), "organisation_ids": organisation_ids or []})
+    return activity
+
+
+def update_activity(session: Session, actor: User, activity: Activity,
+                    values: dict[str, Any]) -> Activity:
+    before = {**audit.snapshot(activity),
+              "organisation_ids": sorted(o.id for o in activity.organisations)}
+    values = dict(values)
+    if "organisation_ids" in values:
+        activity.organisations = _organisations(session, values.pop("organisation_ids"))
+    for key, value in values.items():
+        setattr(activity, key, value)
+    session.flush()
+    after = {**audit.snapshot(activity),
+             "organisation_ids": sorted(o.id for o in activity.organisations)}
+    old, new = audit.changed(before, after)
+    if new:
+        audit.record(session, actor, "update", activity, before=old, after=new)
+    return activity
+
+
+def delete_activity(session: Session, actor: User, activity: Activity) -> None:
+    audit.record(session, actor, "delete", activity, before=audit.snapshot(activity))
+    session.delete(activity)
+    session.flush()
