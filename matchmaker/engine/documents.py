@@ -101,20 +101,14 @@ def text_of(doc: Doc) -> str:
 
 
 def embed_text(doc: Doc) -> str:
-    """The text a doc is embedded and lexically indexed with.
+    """The text a doc is embedded and lexically indexed with: title and description.
 
-    Title and description, followed by the labels of its materials and
-    services in the doc's own language: a short title such as "Oude pc's"
-    gains the words a capacity uses ("ICT-apparatuur", "Datawissing"), which
-    measurably lifts both channels on the dev set (docs/quality.md).
+    Measured on the dev set (docs/quality.md): appending the labels of the
+    doc's materials and services, or its organisation's name, does not help
+    (nDCG@10 0.942 and 0.939 against 0.945): the structured features already
+    carry that information, and repeating it in the text only blurs it.
     """
-    language = doc.language or "en"
-    labels = [taxonomy.label("material", m, language) for m in doc.materials]
-    labels += [taxonomy.label("service", s, language) for s in doc.services]
-    parts = [text_of(doc)]
-    if labels:
-        parts.append(", ".join(labels))
-    return ". ".join(p for p in parts if p)
+    return text_of(doc)
 
 
 def _confident(suggestions, known: frozenset[str] | tuple[str, ...]) -> tuple[str, ...]:
