@@ -6,6 +6,7 @@ from typing import Any
 from flask import Flask, g
 
 from matchmaker.config import Settings
+from matchmaker.mail import Mail, Mailer
 from models.db import make_engine, make_session_factory
 
 
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
     engine = make_engine(settings.database_url)
     app.extensions["matchmaker.engine"] = engine
     app.extensions["matchmaker.sessions"] = make_session_factory(engine)
+    app.extensions["matchmaker.mailer"] = Mailer(settings)
 
     @app.teardown_appcontext
     def _close_session(exc: BaseException | None) -> None:
@@ -47,6 +49,16 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
         api.register_blueprint(blueprint)
     problems.register(app)
     return app
+
+
+def send_mail(mails: list[Mail]) -> None:
+    """Send after the commit; a mail server that is down must not undo a decision taken."""
+    from flask import current_app
+
+    try:
+        current_app.extensions["matchmaker.mailer"].send(mails)
+    except OSError:
+        current_app.logger.exception("could not send %d mail(s)", len(mails))
 
 
 def db_session():

@@ -260,3 +260,52 @@ def world(session_factory: sessionmaker[Session]):
             w.ids[f"user_{key}"] = user.id
         session.commit()
     return w
+
+
+class SmtpInbox:
+    """A real (minimal) SMTP server on a free local port that keeps what it receives."""
+
+    def __init__(self) -> None:
+        import socketserver
+        import threading
+        from email import message_from_bytes, policy
+
+        self.messages: list = []
+        inbox = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                self.wfile.write(b"220 test SMTP\r\n")
+                while line := self.rfile.readline():
+                    verb = line[:4].upper()
+                    if verb == b"DATA":
+                        self.wfile.write(b"354 go ahead\r\n")
+                        data = b""
+                        while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                            data += chunk[1:] if chunk.startswith(b"..") else chunk
+                        inbox.messages.append(message_from_bytes(data, policy=policy.default))
+                        self.wfile.write(b"250 queued\r\n")
+                    elif verb == b"QUIT":
+                        self.wfile.write(b"221 bye\r\n")
+                        return
+                    elif verb == b"EHLO":
+                        self.wfile.write(b"250 test\r\n")
+                    else:
+                        self.wfile.write(b"250 ok\r\n")
+
+        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"smtp://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def smtp_inbox() -> Iterator[SmtpInbox]:
+    inbox = SmtpInbox()
+    yield inbox
+    inbox.close()

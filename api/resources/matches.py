@@ -12,12 +12,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask.views import MethodView
 
-from api.app import db_session
+from api.app import db_session, send_mail
 from api.auth import require_user
 from api.listing import Shown, paginate
 from api.openapi import Blueprint
 from api.schemas import DecisionIn, DecisionOut, MatchArgs, MatchIn, MatchOut, page_of
-from matchmaker import scoping, workflow
+from matchmaker import notifications, scoping, workflow
 from matchmaker.errors import PermissionDenied
 from models import Capacity, Decision, Match, Stream
 
@@ -87,4 +87,5 @@ class Decisions(MethodView):
             completed_volume_kg=data.get("completed_volume_kg"))
         decision = workflow.decide(session, user, match, change)
         session.commit()
+        send_mail(notifications.decision_mails(match, decision))
         return decision

@@ -1,0 +1,65 @@
+"""E-mail: introductions reach both parties in their own language, through a real SMTP
+server when one is configured, into the outbox folder when none is."""
+from __future__ import annotations
+
+import pytest
+
+from models import Organisation
+
+
+@pytest.fixture
+def french_partner(world, session_factory):
+    with session_factory() as session:
+        session.get(Organisation, world.ids["org_se_b"]).language = "fr"
+        session.commit()
+    return world
+
+
+def _introduce(http, world):
+    _, _, match = http.post("/api/v1/matches", json={
+        "stream_id": world.ids["stream_a"], "capacity_id": world.ids["capacity_b"]},
+        token=world.tokens["fac_a"])
+    for status in ("accepted", "introduced"):
+        _, _, current = http.get(f"/api/v1/matches/{match['id']}", token=world.tokens["fac_a"])
+        code, _, body = http.post(f"/api/v1/matches/{match['id']}/decisions", json={
+            "to_status": status, "version": current["version"]}, token=world.tokens["fac_a"])
+        assert code == 201, body
+    return match
+
+
+def test_introduction_mails_each_party_in_its_language_with_the_others_contact(
+        api_app, http, french_partner, smtp_inbox):
+    api_app.extensions["matchmaker.mailer"].smtp_url = smtp_inbox.url
+    _introduce(http, french_partner)
+    by_recipient = {m["To"]: m for m in smtp_inbox.messages}
+    assert set(by_recipient) == {"person-co-a@example.org", "person-se-b@example.org"}
+    company_mail = by_recipient["person-co-a@example.org"].get_content()
+    partner_mail = by_recipient["person-se-b@example.org"].get_content()
+    assert "Goeiedag" in company_mail and "person-se-b@example.org" in company_mail
+    assert "Bonjour" in partner_mail and "person-co-a@example.org" in partner_mail
+    assert "Werkkledij a" in by_recipient["person-se-b@example.org"]["Subject"]
+
+
+def test_review_steps_before_introduction_send_nothing(api_app, http, world, smtp_inbox):
+    api_app.extensions["matchmaker.mailer"].smtp_url = smtp_inbox.url
+    _, _, match = http.post("/api/v1/matches", json={
+        "stream_id": world.ids["stream_a"], "capacity_id": world.ids["capacity_a"]},
+        token=world.tokens["fac_a"])
+    http.post(f"/api/v1/matches/{match['id']}/decisions",
+              json={"to_status": "accepted", "version": match["version"]},
+              token=world.tokens["fac_a"])
+    assert smtp_inbox.messages == []
+
+
+def test_without_smtp_mails_land_in_the_outbox(api_app, http, world):
+    _introduce(http, world)
+    files = api_app.extensions["matchmaker.mailer"].outbox_files()
+    assert len(files) == 2
+    assert any(b"person-se-b@example.org" in f.read_bytes() for f in files)
+
+
+def test_unreachable_mail_server_does_not_undo_the_decision(api_app, http, world):
+    api_app.extensions["matchmaker.mailer"].smtp_url = "smtp://127.0.0.1:9"
+    match = _introduce(http, world)
+    _, _, current = http.get(f"/api/v1/matches/{match['id']}", token=world.tokens["fac_a"])
+    assert current["status"] == "introduced"
