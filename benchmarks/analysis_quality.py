@@ -3,8 +3,8 @@
 For every stream and capacity that has structured fields, analyse() reads only
 its title + description and is scored against those fields: micro precision,
 recall and F1 for materials (exact, and "same or parent/child"), services and
-certifications, and exact-match accuracy for quantities (amount + unit + per),
-overall and per language.
+certifications; precision and recall of exact values for quantities (amount +
+unit + per), service radius and target-group workforce; overall and per language.
 
     .venv/bin/python benchmarks/analysis_quality.py [DEV_FOLDER] [--embedder use-multilingual]
 
@@ -50,6 +50,7 @@ def _lenient(a: str, b: str) -> bool:
 def evaluate(data: dict, embedder=None, verbose: bool = False) -> dict:
     results: dict[str, dict[str, Counts]] = defaultdict(lambda: defaultdict(Counts))
     quantity: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    numbers: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
     items = [("stream", s) for s in data["streams"]] + [("capacity", c) for c in data["capacities"]]
     for role, item in items:
         text = ". ".join(x for x in (item.get("title"), item.get("description")) if x)
@@ -73,6 +74,12 @@ def evaluate(data: dict, embedder=None, verbose: bool = False) -> dict:
                 quantity[lang][0] += hit
                 quantity[lang][1] += a.quantity is not None
                 quantity[lang][2] += 1
+            for field in ("service_radius_km", "target_group_fte"):
+                if role == "capacity" and item.get(field) is not None:
+                    got_value = getattr(a, field)
+                    numbers[lang][field][0] += got_value is not None and float(got_value) == float(item[field])
+                    numbers[lang][field][1] += got_value is not None
+                    numbers[lang][field][2] += 1
         if verbose:
             print(item["id"], "| materials", item.get("materials"), [(s.id, s.confidence) for s in a.materials],
                   "| services", item.get("services_wanted", item.get("services")),
@@ -87,6 +94,9 @@ def evaluate(data: dict, embedder=None, verbose: bool = False) -> dict:
         ok, predicted, n = quantity[lang]
         out[lang]["quantity_exact"] = {"p": round(ok / predicted, 3) if predicted else 0.0,
                                        "r": round(ok / n, 3) if n else 0.0, "n_gold": n}
+        for field, (ok, predicted, n) in sorted(numbers[lang].items()):
+            out[lang][field] = {"p": round(ok / predicted, 3) if predicted else 0.0,
+                                "r": round(ok / n, 3) if n else 0.0, "n_gold": n}
     return out
 
 
