@@ -57,7 +57,8 @@ _OBLIGATION = frozenset("must moet moeten has have should needs need doit doiven
 _EXAMPLE = frozenset("bv bijvoorbeeld zoals vb bijv exemple comme eg such like including".split())
 _CERTIFIED_SERVICE = {"certified_data_wiping": "data_wiping"}
 _CHAPTER_PREFERENCE = {"20": 0, "16": 1, "17": 2, "15": 3, "02": 4, "19": 5}
-_EWC_IN_TEXT = re.compile(r"\b(\d{2})[ .]?(\d{2})[ .]?(\d{2})(\s?\*)?")
+_EWC_IN_TEXT = re.compile(r"\b(\d{2})[ .]?(\d{2})[ .]?(\d{2})(?![\d]|[.,]\d)(\s?\*)?")
+_EWC_WORD = re.compile(r"(?i)\b(eural|ewc|low|ler|afvalcode|code|codes|euralcode)\b")
 
 
 @dataclass(frozen=True)
@@ -210,12 +211,18 @@ def _certifications(hits: list[Hit], words: list[str], services: list[Suggestion
 
 
 def _ewc_codes(text: str, materials: list[Suggestion]) -> list[Suggestion]:
-    """Codes written in the text, then the codes of the confidently found materials."""
+    """Codes written in the text, then the codes of the confidently found materials. A
+    written code counts when it is in our list or follows a word like "EURAL": six digits
+    alone may be a date or a phone number."""
     out: dict[str, Suggestion] = {}
     for m in _EWC_IN_TEXT.finditer(text):
         code = f"{m.group(1)} {m.group(2)} {m.group(3)}{'*' if m.group(4) else ''}"
-        if m.group(1) in ewc.CHAPTERS and int(m.group(1)) <= 20:
-            out.setdefault(code, Suggestion(ewc.normalise_ewc(code), 0.95, m.group(0).strip()))
+        if m.group(1) not in ewc.CHAPTERS:
+            continue
+        code = ewc.normalise_ewc(code)
+        named = _EWC_WORD.search(text[max(0, m.start() - 25):m.start()])
+        if code in ewc.CODES or named:
+            out.setdefault(code, Suggestion(code, 0.95, m.group(0).strip()))
     for s in materials:
         if s.confidence < CONFIDENT:
             continue
@@ -245,6 +252,7 @@ def analyse(text: str, language: str | None = None, *, role: str = "stream", emb
     """Read a title + description. `role` is "stream" (services wanted) or "capacity"
     (services offered; radius and workforce are read too). `embedder`, when given, is an
     object with `encode(list[str]) -> (n, d)` L2-normalised array."""
+    text = text or ""
     lang = language if language in ("nl", "fr", "en") else detect_language(text)
     words = tokens(text)
     hits = lexicon().match(words, lang, proper_names(text))

@@ -238,6 +238,17 @@ def test_ewc_codes_suggested_from_text_and_materials():
     assert "15 01 03" in {s.id for s in analyse("Kapotte houten paletten").ewc_codes}
 
 
+def test_six_digits_are_a_code_only_when_known_or_named():
+    assert "12 34 56" not in {s.id for s in analyse("Bel ons op 12 34 56 of mail").ewc_codes}
+    assert "20 01 99" in {s.id for s in analyse("Afvalcode 20 01 99, gemengd").ewc_codes}
+    assert "17 04 05" in {s.id for s in analyse("Schroot (17 04 05) van de werf").ewc_codes}
+
+
+def test_empty_text_gives_an_empty_analysis():
+    a = analyse("")
+    assert a.materials == [] and a.services == [] and a.quantity is None and a.language == "nl"
+
+
 def test_confidences_are_in_unit_interval_and_carry_evidence():
     a = analyse("Gebruikte werkkledij, wie kan het ophalen en sorteren? Gecertificeerde datawissing, "
                 "ongeveer 2 ton per jaar, ISO 14001 vereist. Ook laptops en fietsen.")
