@@ -1,6 +1,7 @@
 """Ranking quality of the engine on a judged set (the dev set by default).
 
     python benchmarks/eval_engine.py [--data DIR] [--ablate] [--learned] [--worst N]
+                                     [--max-per-organisation N] [--no-enrich]
 
 Loads data.json + qrels.json from DIR (default: ../shared/eval/dev next to the
 repository), enriches every stream and capacity from its text, embeds with
@@ -129,6 +130,8 @@ def main() -> None:
     parser.add_argument("--learned", action="store_true")
     parser.add_argument("--no-enrich", action="store_true")
     parser.add_argument("--worst", type=int, default=0, help="print the N worst streams")
+    parser.add_argument("--max-per-organisation", type=int, default=None,
+                        help="diversity cap (default: the ranker's; 0 = no cap)")
     args = parser.parse_args()
 
     data, qrels = load(args.data)
@@ -139,6 +142,8 @@ def main() -> None:
         streams = [enrich(d) for d in streams]
         capacities = [enrich(d) for d in capacities]
     ranker = Ranker.build(streams, capacities, embedder=embedder)
+    if args.max_per_organisation is not None:
+        ranker.max_per_organisation = args.max_per_organisation
     prep_s = time.perf_counter() - started
     languages = {s.id: s.language or "unknown" for s in streams if s.id in qrels}
 
@@ -167,7 +172,7 @@ def main() -> None:
                   f"      top5 {top}\n      judged {wanted}")
 
     if args.ablate:
-        ablation = {}
+        ablation, channel_recall = {}, {}
         base = ranker.candidates
         channel_variants = {
             "no dense channel": dataclasses.replace(base, dense_k=0),
@@ -178,6 +183,18 @@ def main() -> None:
             ranker.candidates = settings
             ablation[name] = metrics(rank_all(ranker, streams, qrels), qrels, languages)
             print_metrics(name, ablation[name])
+        # At 55 capacities the union holds almost everything, so each channel
+        # alone with a small K shows what it contributes to recall.
+        for name, settings in {
+            "dense top-10 only": dataclasses.replace(base, lexical_k=0, max_blocked=0, dense_k=10),
+            "lexical top-10 only": dataclasses.replace(base, dense_k=0, max_blocked=0, lexical_k=10),
+            "blocking only": dataclasses.replace(base, dense_k=0, lexical_k=0),
+            "union, K=10": dataclasses.replace(base, dense_k=10, lexical_k=10),
+        }.items():
+            ranker.candidates = settings
+            recall, size = candidate_recall(ranker, streams, qrels)
+            channel_recall[name] = recall
+            print(f"candidate recall, {name:<20} {recall:.3f} ({size:.1f} per stream)")
         ranker.candidates = base
         for feature in FEATURES:
             ranker.scorer = DefaultScorer({**DEFAULT_WEIGHTS, feature: 0.0})
@@ -186,6 +203,7 @@ def main() -> None:
             print_metrics(f"without {feature}", ablation[f"without {feature}"])
         ranker.scorer = DefaultScorer()
         summary["ablation"] = {k: v["all"]["ndcg"] for k, v in ablation.items()}
+        summary["candidate_recall_by_channel"] = channel_recall
 
     if args.learned:
         pairs = labelled_pairs(ranker, streams, qrels)
