@@ -41,11 +41,12 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
 
     from api import auth, health, problems
     from api.openapi import make_api
-    from api.resources import hubwork, items, matches, organisations
+    from api.resources import hubwork, items, matches, organisations, personal
 
     app.register_blueprint(health.bp)
     api = make_api(app)
-    for blueprint in (auth.blp, organisations.blp, items.blp, matches.blp, hubwork.blp):
+    for blueprint in (auth.blp, organisations.blp, items.blp, matches.blp, hubwork.blp,
+                      personal.blp):
         api.register_blueprint(blueprint)
     problems.register(app)
     return app

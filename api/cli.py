@@ -47,6 +47,27 @@ def serve_command(host: str, port: int, workers: int | None, dev: bool) -> None:
     run_gunicorn(create_app, host, port, workers or default_workers())
 
 
+@main.command("gdpr-retention")
+@click.option("--days", type=int, default=None,
+              help="Inactivity period [default: MATCHMAKER_CONTACT_RETENTION_DAYS, 3 years]")
+def gdpr_retention_command(days: int | None) -> None:
+    """Erase the personal data of contacts inactive for longer than the retention period."""
+    from matchmaker.gdpr import apply_retention
+    from matchmaker.mail import Mailer
+    from models import make_engine, make_session_factory
+
+    s = settings()
+    engine = make_engine(s.database_url)
+    with make_session_factory(engine)() as session:
+        erased = apply_retention(session, days if days is not None else s.contact_retention_days)
+        session.commit()
+    engine.dispose()
+    mailer = Mailer(s)
+    for email in erased:
+        mailer.forget(email)
+    click.echo(f"{len(erased)} contact(s) erased")
+
+
 @main.command("import")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--source", default="exchange", show_default=True,

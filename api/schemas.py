@@ -355,3 +355,27 @@ class KpiTargetIn(Schema):
 class KpiTargetOut(KpiTargetIn):
     id = fields.Integer(dump_only=True)
     hub_id = fields.Integer(dump_only=True)
+
+
+# --- personal data -------------------------------------------------------------------------
+
+class ContactIn(Schema):
+    name = fields.String(allow_none=True, validate=validate.Length(max=300))
+    email = fields.Email(allow_none=True)
+    phone = fields.String(allow_none=True, validate=validate.Length(max=64))
+
+
+class PersonalDataOut(Schema):
+    """Everything held about one organisation and its people (GDPR access request)."""
+
+    format = fields.String(dump_only=True)
+    exported_at = fields.String(dump_only=True)
+    organisation = fields.Dict(dump_only=True)
+    contacts = fields.List(fields.Dict(), dump_only=True)
+    members = fields.List(fields.Dict(), dump_only=True)
+    invitations = fields.List(fields.Dict(), dump_only=True)
+    streams = fields.List(fields.Dict(), dump_only=True)
+    capacities = fields.List(fields.Dict(), dump_only=True)
+    matches = fields.List(fields.Dict(), dump_only=True)
+    activities = fields.List(fields.Dict(), dump_only=True)
+    audit_entries = fields.List(fields.Dict(), dump_only=True)

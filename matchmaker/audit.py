@@ -21,13 +21,14 @@ _PERSONAL_COLUMNS = frozenset({
 _PERSONAL_TABLES = frozenset({"contacts", "users", "api_tokens", "invitations"})
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A column value as JSON-ready data (dates as ISO strings)."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     return value
 
 
@@ -46,7 +47,7 @@ def snapshot(obj: Base) -> dict[str, Any]:
                 "id", "organisation_id", "role", "user_id", "created_at", "revoked_at",
                 "erased_at", "used_at", "expires_at", "is_active"}:
             continue
-        keep[column.key] = _plain(getattr(obj, column.key))
+        keep[column.key] = plain(getattr(obj, column.key))
     return keep
 
 

@@ -29,6 +29,8 @@ class Settings:
     max_per_organisation: int = 2
     smtp_url: str = ""
     mail_from: str = "matchmaker@localhost"
+    # Contacts inactive for longer are erased by `matchmaker gdpr-retention` (GDPR storage limit).
+    contact_retention_days: int = 3 * 365
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -44,6 +46,7 @@ class Settings:
             max_per_organisation=int(env.get("MATCHMAKER_MAX_PER_ORGANISATION", "2")),
             smtp_url=env.get("SMTP_URL", ""),
             mail_from=env.get("MAIL_FROM", cls.mail_from),
+            contact_retention_days=int(env.get("MATCHMAKER_CONTACT_RETENTION_DAYS", 3 * 365)),
         )
         return replace(s, **overrides) if overrides else s
 

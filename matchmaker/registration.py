@@ -1,4 +1,4 @@
-"""Creating, changing and removing hubs, organisations, streams and capacities.
+"""Creating, changing and removing hubs, organisations, their contacts, streams and capacities.
 
 Callers pass plain field values; who may do it was settled by `scoping`
 before the object reached here, except for what only a new object can tell
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from models import ITEM_STATUSES, Capacity, Hub, Match, Organisation, Stream, User
+from models import ITEM_STATUSES, Capacity, Contact, Hub, Match, Organisation, Stream, User
 
 from . import audit
 from .errors import Conflict, PermissionDenied
@@ -130,3 +130,20 @@ def _refuse_when_matched(session: Session, where: sa.ColumnElement[bool], what: 
     if count:
         raise Conflict(f"{what} has {count} match(es); close or withdraw it instead",
                        allowed=("closed", "withdrawn"))
+
+
+def add_contact(session: Session, actor: User, organisation: Organisation,
+                values: dict[str, Any]) -> Contact:
+    contact = Contact(organisation=organisation, **values)
+    session.add(contact)
+    audit.record(session, actor, "create", contact, after=audit.snapshot(contact))
+    return contact
+
+
+def update_contact(session: Session, actor: User, contact: Contact,
+                   values: dict[str, Any]) -> Contact:
+    # The audit entry says that the contact changed, never what it was or became.
+    for key, value in values.items():
+        setattr(contact, key, value)
+    audit.record(session, actor, "update", contact)
+    return contact

@@ -1,0 +1,130 @@
+"""GDPR: export of everything held about an organisation, erasure of a contact that leaves
+the address nowhere (exports, audit log, outbox), and retention of inactive contacts."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from matchmaker import gdpr
+from models import AuditEntry, Contact, Organisation, User
+
+ADDRESS = "person-se-b@example.org"
+
+
+def _contact_id(session_factory, organisation_id):
+    with session_factory() as session:
+        return session.scalar(sa.select(Contact.id).where(
+            Contact.organisation_id == organisation_id))
+
+
+def test_export_holds_the_organisation_its_people_items_and_matches(http, world):
+    http.post("/api/v1/matches", json={"stream_id": world.ids["stream_b"],
+                                       "capacity_id": world.ids["capacity_b"]},
+              token=world.tokens["fac_b"])
+    status, _, document = http.get(f"/api/v1/organisations/{world.ids['org_se_b']}/personal-data",
+                                   token=world.tokens["se_b"])
+    assert status == 200
+    assert document["organisation"]["name"] == "SE B"
+    assert document["contacts"][0]["email"] == ADDRESS
+    assert document["members"][0]["email"] == "se-b@example.org"
+    assert "password_hash" not in document["members"][0]
+    assert [c["title"] for c in document["capacities"]] == ["Textielsortering b"]
+    assert document["matches"][0]["decisions"][0]["to_status"] == "proposed"
+    assert {e["entity"] for e in document["audit_entries"]} >= {"organisations", "capacities"}
+
+
+def test_export_is_refused_to_those_who_do_not_manage_the_organisation(http, world):
+    path = f"/api/v1/organisations/{world.ids['org_se_b']}/personal-data"
+    assert http.get(path, token=world.tokens["fac_a"])[0] == 403
+    assert http.get(path, token=world.tokens["co_b"])[0] == 403
+
+
+def test_erased_address_is_found_nowhere_and_kpis_still_add_up(
+        api_app, http, world, session_factory):
+    # An introduction puts the address into the outbox first.
+    _, _, match = http.post("/api/v1/matches", json={
+        "stream_id": world.ids["stream_a"], "capacity_id": world.ids["capacity_b"]},
+        token=world.tokens["fac_a"])
+    for step in ("accepted", "introduced"):
+        _, _, now = http.get(f"/api/v1/matches/{match['id']}", token=world.tokens["fac_a"])
+        http.post(f"/api/v1/matches/{match['id']}/decisions",
+                  json={"to_status": step, "version": now["version"]}, token=world.tokens["fac_a"])
+    mailer = api_app.extensions["matchmaker.mailer"]
+    assert any(ADDRESS.encode() in f.read_bytes() for f in mailer.outbox_files())
+    with session_factory() as session:
+        entries_before = session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
+
+    contact_id = _contact_id(session_factory, world.ids["org_se_b"])
+    status, _, _ = http.post(f"/api/v1/contacts/{contact_id}/erasure", token=world.tokens["fac_b"])
+    assert status == 204
+
+    _, _, document = http.get(f"/api/v1/organisations/{world.ids['org_se_b']}/personal-data",
+                              token=world.tokens["admin"])
+    assert ADDRESS not in json.dumps(document)
+    assert not any(ADDRESS.encode() in f.read_bytes() for f in mailer.outbox_files())
+    with session_factory() as session:
+        log = session.scalars(sa.select(AuditEntry)).all()
+        assert len(log) == entries_before + 1 and log[-1].action == "erase"
+        assert ADDRESS not in json.dumps([(e.before, e.after) for e in log])
+        contact = session.get(Contact, contact_id)
+        assert (contact.name, contact.email, contact.erased_at is not None) == (None, None, True)
+    _, _, report = http.get(f"/api/v1/hubs/{world.ids['hub_a']}/kpis", token=world.tokens["fac_a"])
+    assert next(r for r in report["rows"] if r["kpi"] == "matches_introduced")["value"] == 1
+
+
+def test_erasing_an_address_also_closes_the_account_that_used_it(world, session_factory):
+    with session_factory() as session:
+        organisation = session.get(Organisation, world.ids["org_co_a"])
+        contact = Contact(organisation=organisation, name="Co", email="CO-A@example.org")
+        session.add(contact)
+        session.flush()
+        gdpr.erase_contact(session, None, contact)
+        session.commit()
+        user = session.get(User, world.ids["user_co_a"])
+        assert user.email.endswith("@invalid") and not user.is_active
+        assert user.password_hash is None
+
+
+def test_retention_erases_only_contacts_inactive_for_too_long(world, session_factory):
+    now = dt.datetime.now(dt.UTC)
+    with session_factory() as session:
+        old, recent = session.scalars(sa.select(Contact).order_by(Contact.id).limit(2)).all()
+        old.last_active_at = now - dt.timedelta(days=400)
+        recent.last_active_at = now - dt.timedelta(days=10)
+        old_email = old.email
+        session.commit()
+        erased = gdpr.apply_retention(session, inactive_days=365)
+        session.commit()
+        assert erased == [old_email]
+        assert session.get(Contact, recent.id).email is not None
+
+
+def test_retention_command_applies_the_configured_period(world, session_factory, db_url,
+                                                         monkeypatch, tmp_path):
+    from api.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("MATCHMAKER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("MATCHMAKER_CONTACT_RETENTION_DAYS", "0")
+    result = CliRunner().invoke(main, ["gdpr-retention"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "4 contact(s) erased"
+    with session_factory() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Contact).where(
+            Contact.email.is_not(None))) == 0
+
+
+def test_contacts_are_added_and_corrected_by_those_who_manage_the_organisation(http, world):
+    path = f"/api/v1/organisations/{world.ids['org_co_a']}/contacts"
+    status, _, contact = http.post(path, json={"name": "Jan", "email": "jan@example.org"},
+                                   token=world.tokens["co_a"])
+    assert status == 201
+    assert http.post(path, json={"name": "X"}, token=world.tokens["co_b"])[0] == 403
+    status, _, fixed = http.patch(f"/api/v1/contacts/{contact['id']}",
+                                  json={"phone": "+32 9 123 45 67"}, token=world.tokens["fac_a"])
+    assert status == 200 and fixed["phone"] == "+32 9 123 45 67"
+    assert http.patch(f"/api/v1/contacts/{contact['id']}", json={"phone": "1"},
+                      token=world.tokens["fac_b"])[0] == 404
