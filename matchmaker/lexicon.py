@@ -102,18 +102,26 @@ def inflections(word: str, language: str = "") -> set[str]:
 _FILLERS = frozenset("les le la l het de ze hem it them this these dit dat deze die ons onze our".split())
 
 
-def _span_end(words: list[str], i: int, term: Term) -> int:
-    """End (exclusive) of `term` matched from words[i], allowing one filler word per gap; 0 if none."""
+def _span_end(words: list[str], i: int, term: Term) -> tuple[int, bool]:
+    """End (exclusive) of `term` matched from words[i], allowing one filler word per gap,
+    and whether a misspelt word (edit distance 1, six letters or more) was accepted;
+    (0, False) when the term is not there."""
     j = i + 1
+    typo = words[i] not in inflections(term.words[0], term.language)
     for expected in term.words[1:]:
         forms = inflections(expected, term.language)
-        if j < len(words) and words[j] in forms:
-            j += 1
-        elif j + 1 < len(words) and words[j] in _FILLERS and words[j + 1] in forms:
-            j += 2
+        for k in (j, j + 1):
+            if k >= len(words) or (k == j + 1 and words[j] not in _FILLERS):
+                continue
+            if words[k] in forms:
+                j = k + 1
+                break
+            if len(expected) >= _MIN_FUZZY - 1 and words[k][:1] == expected[:1] and damerau(words[k], expected, 1) <= 1:
+                j, typo = k + 1, True
+                break
         else:
-            return 0
-    return j
+            return 0, False
+    return j, typo
 
 
 def _compounds(term: Term) -> bool:
@@ -153,12 +161,17 @@ class Lexicon:
         self._single: dict[str, list[Term]] = {}
         self._multi: dict[str, list[Term]] = {}
         self._fuzzy: dict[str, set[str]] = {}
+        self._fuzzy_multi: dict[str, set[str]] = {}
         for term in terms:
             forms = {f for f in inflections(term.words[0], term.language)
                      if f == term.words[0] or f not in common_words}
             if len(term.words) > 1:
                 for form in forms:
                     self._multi.setdefault(form, []).append(term)
+                first = term.words[0]
+                if len(first) >= _MIN_FUZZY - 1:
+                    for key in {first} | _deletes(first):
+                        self._fuzzy_multi.setdefault(key, set()).add(first)
                 continue
             for form in forms:
                 self._single.setdefault(form, []).append(term)
@@ -178,29 +191,45 @@ class Lexicon:
         hits: list[Hit] = []
         used: dict[str, set[int]] = {}
         for i in range(len(words)):
-            for term in self._multi.get(words[i], ()):
-                end = _span_end(words, i, term)
+            for term in self._phrases_from(words[i], language):
+                end, typo = _span_end(words, i, term)
                 taken = used.setdefault(term.kind, set())
                 if end and not taken.intersection(range(i, end)):
-                    hits.append(Hit(term.kind, term.id, EXACT * term.weight, " ".join(words[i:end]),
-                                    "exact", i, end - i))
+                    hits.append(Hit(term.kind, term.id, (FUZZY if typo else EXACT) * term.weight,
+                                    " ".join(words[i:end]), "fuzzy" if typo else "exact", i, end - i))
                     taken.update(range(i, end))
         for i, word in enumerate(words):
             hits += [h for h in self._match_word(word, i, language, word in names)
                      if i not in used.get(h.kind, ())]
         return hits
 
+    def _phrases_from(self, word: str, language: str) -> list[Term]:
+        """Multi-word terms that may start at `word`, longest first; a misspelt first word
+        is allowed (edit distance 1, same first letter) for terms of `language`."""
+        if word in self._multi:
+            return self._multi[word]
+        if len(word) < _MIN_FUZZY - 1 or word in self.common_words:
+            return []
+        keys = {word} | _deletes(word)
+        firsts = {c for k in keys for c in self._fuzzy_multi.get(k, ()) if c[0] == word[0]}
+        terms = [t for c in firsts if damerau(word, c, 1) <= 1 for t in self._multi[c]
+                 if not language or t.language == language]
+        return sorted(terms, key=lambda t: -len(t.words))
+
     def _match_word(self, word: str, i: int, language: str, is_name: bool) -> list[Hit]:
         exact = [Hit(t.kind, t.id, EXACT * t.weight, word, "exact", i) for t in self._single.get(word, ())]
         if is_name:
             return exact
-        kinds = {h.kind for h in exact}
-        found = list(exact)
+        found = []
         if language in ("nl", "") and word not in self.common_words:  # only Dutch writes closed compounds
-            found += [h for h in self._compound(word, i) if h.kind not in kinds]
-        if found or len(word) < _MIN_FUZZY or word in self.common_words or word.isdigit():
-            return found
-        return self._typo(word, i, language)
+            kinds = {h.kind for h in exact}
+            found = [h for h in self._compound(word, i) if h.kind not in kinds]
+        if exact or len(word) < _MIN_FUZZY or word in self.common_words or word.isdigit():
+            return exact + found
+        # a misspelt whole word ("martassen") explains it better than a compound part ("tassen")
+        typos = self._typo(word, i, language)
+        typo_kinds = {h.kind for h in typos}
+        return typos + [h for h in found if h.kind not in typo_kinds]
 
     def _compound(self, word: str, i: int) -> list[Hit]:
         """Longest known head (end) and modifier (start) of a compound; the head wins per kind."""

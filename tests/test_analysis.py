@@ -46,6 +46,12 @@ def test_typos_are_tolerated(text, material):
     assert material in _ids(analyse(text).materials)
 
 
+def test_typos_inside_phrases_are_tolerated():
+    assert "green_waste" in _ids(analyse("Deechets verts de nos parcs").materials)
+    assert "refurbishment" in _ids(analyse("Qui peut les remetre en état ?").services)
+    assert "martassen" in {s.evidence for s in analyse("Oude martassen te geef").materials}
+
+
 def test_compound_words_are_split():
     a = analyse("Wij doen de textielinzameling voor de gemeente", role="capacity")
     assert "textiles" in _ids(a.materials)
