@@ -141,5 +141,15 @@ def export_command(path: Path | None, hubs: tuple[str, ...], no_contacts: bool) 
                    f"written to {path}", err=True)
 
 
+def _register() -> None:
+    from api.cli_demo import demo_command
+    from api.cli_ranking import evaluate_command, index_command, rank_command
+
+    for command in (index_command, rank_command, evaluate_command, demo_command):
+        main.add_command(command)
+
+
+_register()
+
 if __name__ == "__main__":
     main()

@@ -4,6 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
+from api.app import db_session
+from api.suggestion_index import suggestion_service
+
 bp = Blueprint("health", __name__)
 
 
@@ -23,7 +26,15 @@ def readyz():
         checks["database"] = "ok"
     except Exception as err:  # noqa: BLE001 - any failure means "not ready"
         checks["database"] = f"unavailable: {type(err).__name__}"
-    index = current_app.extensions.get("matchmaker.index")
-    checks["index"] = "ok" if index is not None and index.loaded else "loading"
+    if checks["database"] == "ok":
+        try:
+            # Loading here means a load balancer's first probe warms the worker up.
+            suggestion_service().refresh(db_session())
+            checks["index"] = "ok"
+        except Exception as err:  # noqa: BLE001 - any failure means "not ready"
+            current_app.logger.exception("suggestion index could not be loaded")
+            checks["index"] = f"unavailable: {type(err).__name__}"
+    else:
+        checks["index"] = "waiting for the database"
     ready = all(v == "ok" for v in checks.values())
     return jsonify(status="ok" if ready else "unavailable", checks=checks), (200 if ready else 503)

@@ -1,0 +1,92 @@
+"""Commands of the ranking engine: build the index, rank and evaluate an exchange file."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from api.cli_support import PLURAL, configured_embedder, database_session, progress_bar
+from matchmaker.config import Settings
+
+
+@click.command("index")
+@click.option("--rebuild", is_flag=True, help="Embed every item again, changed or not.")
+def index_command(rebuild: bool) -> None:
+    """Embed new and changed streams and capacities into the vector store."""
+    from matchmaker.suggestions import SuggestionService
+
+    settings = Settings.from_env()
+    service = SuggestionService(configured_embedder(settings))
+    with database_session(settings) as session:
+        bars = []
+
+        def progress(kind: str):
+            bar = progress_bar(f"embedding {kind}s", unit=kind)
+            bars.append(bar)
+            return bar.__enter__()
+
+        try:
+            reports = service.build_index(session, rebuild=rebuild, progress=progress)
+        finally:
+            for bar in bars:
+                bar.__exit__(None, None, None)
+        session.commit()
+    for kind, report in reports.items():
+        click.echo(f"{PLURAL[kind]}: {report.embedded} embedded, {report.unchanged} unchanged, "
+                   f"{report.removed} removed ({service.embedder.name})")
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise click.BadParameter(f"{path}: {err}") from err
+
+
+def _rank(data_path: Path, top: int):
+    from matchmaker.errors import ValidationError
+    from matchmaker.evaluation import rank_exchange
+
+    settings = Settings.from_env()
+    try:
+        with progress_bar("ranking", unit="stream") as progress:
+            return rank_exchange(_read_json(data_path), configured_embedder(settings), top=top,
+                                 max_per_organisation=settings.max_per_organisation,
+                                 progress=progress)
+    except ValidationError as err:
+        for error in err.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(f"{data_path}: {len(err.errors)} error(s)") from err
+
+
+@click.command("rank")
+@click.option("--data", "data_path", required=True, type=click.Path(exists=True, dir_okay=False,
+                                                                     path_type=Path))
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000))
+def rank_command(data_path: Path, out_path: Path, top: int) -> None:
+    """Rank capacities for every stream of an exchange file: {stream: [capacities]}."""
+    run = _rank(data_path, top)
+    out_path.write_text(json.dumps(run.ranking, ensure_ascii=False, indent=1) + "\n",
+                        encoding="utf-8")
+    click.echo(f"{len(run.ranking)} streams ranked into {out_path}", err=True)
+
+
+@click.command("evaluate")
+@click.option("--data", "data_path", required=True, type=click.Path(exists=True, dir_okay=False,
+                                                                     path_type=Path))
+@click.option("--qrels", "qrels_path", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000))
+def evaluate_command(data_path: Path, qrels_path: Path, top: int) -> None:
+    """Rank an exchange file and score it against graded judgments, overall and per language."""
+    from matchmaker.evaluation import score_run
+
+    qrels = _read_json(qrels_path)
+    scores = score_run(_rank(data_path, top), qrels)
+    click.echo(f"{'':6} {'nDCG@10':>8} {'Recall@10':>10} {'MRR':>6} {'P@1':>6} {'n':>4}")
+    for group, m in scores.items():
+        click.echo(f"{group:6} {m['ndcg']:8.3f} {m['recall']:10.3f} {m['mrr']:6.3f} "
+                   f"{m['p1']:6.3f} {int(m['n']):4d}")
+    click.echo(json.dumps({g: {k: round(v, 4) for k, v in m.items()} for g, m in scores.items()}))

@@ -1,0 +1,26 @@
+"""The process's suggestion service, created on first use and shared by every request."""
+from __future__ import annotations
+
+import threading
+
+from flask import current_app
+
+from indexing.embedders import get_embedder
+from matchmaker.suggestions import SuggestionService
+
+_KEY = "matchmaker.index"
+_create_lock = threading.Lock()
+
+
+def suggestion_service() -> SuggestionService:
+    """This worker's service; the embedding model is loaded the first time it is asked for."""
+    extensions = current_app.extensions
+    if extensions.get(_KEY) is None:
+        with _create_lock:
+            if extensions.get(_KEY) is None:
+                settings = extensions["matchmaker.settings"]
+                extensions[_KEY] = SuggestionService(
+                    get_embedder(settings.embedder, settings.embedder_model_path),
+                    max_per_organisation=settings.max_per_organisation,
+                    ann_threshold=settings.ann_threshold)
+    return extensions[_KEY]

@@ -1,0 +1,96 @@
+"""Streams and capacities from the database as engine documents.
+
+The engine's ids are strings: the database primary key, so the service layer
+maps a suggestion back with `int(doc.id)`. A stream or capacity without a
+location takes its organisation's; its hub is its organisation's hub. Only
+published items are offered for matching.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
+
+from models import Capacity, Organisation, Stream
+
+from .engine.documents import CapacityDoc, Doc, StreamDoc, enrich
+
+ITEM_MODELS: dict[str, type[Stream] | type[Capacity]] = {"stream": Stream, "capacity": Capacity}
+MATCHABLE_STATUS = "published"
+
+
+def _common(item: Stream | Capacity) -> dict:
+    org = item.organisation
+    has_own_location = item.lat is not None and item.lon is not None
+    return {
+        "id": str(item.id),
+        "organisation_id": str(org.id),
+        "organisation_name": org.name,
+        "hub_id": str(org.hub_id) if org.hub_id is not None else None,
+        "title": item.title or "",
+        "description": item.description or "",
+        "language": item.language,
+        "materials": tuple(item.materials or ()),
+        "ewc_codes": tuple(item.ewc_codes or ()),
+        "lat": item.lat if has_own_location else org.lat,
+        "lon": item.lon if has_own_location else org.lon,
+        "available_from": item.available_from,
+        # the engine treats "open" docs as matchable
+        "status": "open" if item.status == MATCHABLE_STATUS else item.status,
+    }
+
+
+def stream_doc(stream: Stream) -> StreamDoc:
+    return StreamDoc(
+        **_common(stream), services=tuple(stream.services_wanted or ()),
+        quantity_amount=stream.quantity_amount, quantity_unit=stream.quantity_unit,
+        quantity_per=stream.quantity_per, requirements=tuple(stream.requirements or ()),
+    )
+
+
+def capacity_doc(capacity: Capacity) -> CapacityDoc:
+    return CapacityDoc(
+        **_common(capacity), services=tuple(capacity.services or ()),
+        quantity_amount=capacity.capacity_amount, quantity_unit=capacity.capacity_unit,
+        quantity_per=capacity.capacity_per,
+        certifications=tuple(capacity.certifications or ()),
+        service_radius_km=capacity.service_radius_km,
+        target_group_fte=capacity.target_group_fte,
+        available_until=capacity.available_until,
+    )
+
+
+def to_doc(item: Stream | Capacity) -> Doc:
+    """The engine's view of an item, with empty structured fields inferred from its text."""
+    doc = stream_doc(item) if isinstance(item, Stream) else capacity_doc(item)
+    return enrich(doc)
+
+
+def change_marks(session: Session, kind: str) -> dict[int, tuple[datetime, datetime]]:
+    """id -> (item updated_at, organisation updated_at) of every matchable item of `kind`.
+
+    Cheap (two timestamps a row): a worker compares it with what it holds to
+    find what was added, changed or removed since it last looked.
+    """
+    model = ITEM_MODELS[kind]
+    rows = session.execute(
+        sa.select(model.id, model.updated_at, Organisation.updated_at)
+        .join(Organisation, model.organisation_id == Organisation.id)
+        .where(model.status == MATCHABLE_STATUS)
+    )
+    return {item_id: (item_at, org_at) for item_id, item_at, org_at in rows}
+
+
+def load_items(session: Session, kind: str, ids: Iterable[int]) -> list[Stream | Capacity]:
+    model = ITEM_MODELS[kind]
+    ids = list(ids)
+    items: list[Stream | Capacity] = []
+    # chunks keep the IN list within every backend's parameter limit
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        items.extend(session.scalars(
+            sa.select(model).options(joinedload(model.organisation)).where(model.id.in_(chunk))
+        ).unique())
+    return items

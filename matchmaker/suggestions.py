@@ -1,0 +1,209 @@
+"""Suggestions served from one in-memory ranker per process, kept fresh from the database.
+
+Every web worker holds a `SuggestionService`. It loads the published streams
+and capacities of every hub (matching crosses hub borders) with their stored
+vectors, and afterwards looks at the database's index version before each use
+(at most every `refresh_seconds`): when another process wrote, it reloads only
+the items whose timestamps moved and drops the ones that are gone. A process
+that writes calls `index_items` in its own transaction, so its vectors are
+stored once and its next suggestion already sees the change.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from indexing.embedders import Embedder
+from models import Embedding, Match, Organisation, Stream, read_index_version
+
+from .catalogue import ITEM_MODELS, MATCHABLE_STATUS, change_marks, load_items, to_doc
+from .engine.documents import Doc, embed_text
+from .engine.ranker import Ranker, Suggestion
+from .engine.scorer import DefaultScorer
+from .errors import NotFound
+from .vector_store import Progress, SyncReport, sync_vectors, text_hash
+
+KINDS = ("stream", "capacity")
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One unreviewed suggestion in a hub's review queue."""
+
+    stream_id: int
+    capacity_id: int
+    suggestion: Suggestion
+
+
+class SuggestionService:
+    def __init__(self, embedder: Embedder, *, max_per_organisation: int = 2,
+                 ann_threshold: int = 0, refresh_seconds: float = 0.5,
+                 scorer=None) -> None:
+        self.embedder = embedder
+        self.refresh_seconds = refresh_seconds
+        self._options = {"max_per_organisation": max_per_organisation,
+                         "ann_threshold": ann_threshold, "scorer": scorer}
+        self._ranker: Ranker | None = None
+        self._marks: dict[str, dict[int, tuple]] = {kind: {} for kind in KINDS}
+        self._version = -1
+        self._checked_at = 0.0
+        self._lock = threading.RLock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._ranker is not None
+
+    @property
+    def scorer_version(self) -> str:
+        """Recorded with a match, so a decision can be traced to the scorer that proposed it."""
+        scorer = self._options["scorer"]
+        return scorer.version if scorer is not None else DefaultScorer.version
+
+    # -- writing vectors ---------------------------------------------------
+    def build_index(self, session: Session, *, rebuild: bool = False,
+                    progress: Callable[[str], Progress] | None = None) -> dict[str, SyncReport]:
+        """Embed every new or changed item into the vector store (the caller commits)."""
+        reports = {}
+        for kind in KINDS:
+            items = load_items(session, kind, change_marks(session, kind))
+            docs = [to_doc(item) for item in items]
+            reports[kind] = sync_vectors(
+                session, self.embedder, kind, [(int(d.id), embed_text(d)) for d in docs],
+                rebuild=rebuild, progress=progress(kind) if progress else None)
+        return reports
+
+    def index_items(self, session: Session, kind: str, ids: Iterable[int]) -> None:
+        """Store vectors for items this process just wrote and show them at once."""
+        with self._lock:
+            items = [i for i in load_items(session, kind, ids) if i.status == MATCHABLE_STATUS]
+            docs = [to_doc(item) for item in items]
+            vectors = self._vectors_for(session, kind, docs, store=True)
+            if self._ranker is not None:
+                self._ranker.upsert(docs, vectors)
+                gone = [i for i in ids if i not in {it.id for it in items}]
+                self._ranker.remove(kind, [str(i) for i in gone])
+
+    def _vectors_for(self, session: Session, kind: str, docs: list[Doc],
+                     store: bool) -> np.ndarray:
+        """Stored vectors where the text is unchanged; the rest embedded now."""
+        if not docs:
+            return np.empty((0, self.embedder.dim), dtype=np.float32)
+        texts = [embed_text(d) for d in docs]
+        stored = {
+            row.item_id: row for row in session.scalars(sa.select(Embedding).where(
+                Embedding.item_kind == kind, Embedding.model == self.embedder.name,
+                Embedding.item_id.in_([int(d.id) for d in docs])))
+        }
+        out = np.empty((len(docs), self.embedder.dim), dtype=np.float32)
+        missing = []
+        for i, (doc, text) in enumerate(zip(docs, texts, strict=True)):
+            row = stored.get(int(doc.id))
+            if row is not None and row.text_hash == text_hash(text):
+                out[i] = np.frombuffer(row.vector, dtype="<f4")
+            else:
+                missing.append(i)
+        if missing:
+            out[missing] = self.embedder.encode([texts[i] for i in missing])
+            if store:
+                sync_vectors(session, self.embedder, kind,
+                             [(int(docs[i].id), texts[i]) for i in missing])
+        return out
+
+    # -- keeping the ranker fresh -----------------------------------------
+    def refresh(self, session: Session, *, force: bool = False) -> bool:
+        """Bring the ranker up to date with the database; True when anything changed."""
+        with self._lock:
+            now = time.monotonic()
+            if not force and self._ranker is not None and now - self._checked_at < self.refresh_seconds:
+                return False
+            self._checked_at = now
+            version = read_index_version(session)
+            if version == self._version and self._ranker is not None:
+                return False
+            if self._ranker is None:
+                self._ranker = Ranker(embedder=self.embedder, **self._options)
+            changed = False
+            for kind in KINDS:
+                marks = change_marks(session, kind)
+                held = self._marks[kind]
+                gone = [i for i in held if i not in marks]
+                moved = [i for i, mark in marks.items() if held.get(i) != mark]
+                if gone:
+                    self._ranker.remove(kind, [str(i) for i in gone])
+                if moved:
+                    docs = [to_doc(item) for item in load_items(session, kind, moved)]
+                    self._ranker.upsert(docs, self._vectors_for(session, kind, docs, store=False))
+                self._marks[kind] = marks
+                changed = changed or bool(gone or moved)
+            self._version = version
+            return changed
+
+    def language_of(self, kind: str, item_id: int) -> str | None:
+        """The language the engine works with for an item (entered or detected)."""
+        with self._lock:
+            return self._ranker.get(kind, str(item_id)).language if self._ranker else None
+
+    def _ready_ranker(self, session: Session) -> Ranker:
+        self.refresh(session)
+        assert self._ranker is not None
+        return self._ranker
+
+    # -- answering --------------------------------------------------------
+    def for_stream(self, session: Session, stream_id: int, k: int = 10,
+                   language: str | None = None) -> list[Suggestion]:
+        """The best capacities, of every hub, for one stream."""
+        return self._for(session, "stream", stream_id, k, language)
+
+    def for_capacity(self, session: Session, capacity_id: int, k: int = 10,
+                     language: str | None = None) -> list[Suggestion]:
+        """The best streams, of every hub, for one capacity."""
+        return self._for(session, "capacity", capacity_id, k, language)
+
+    def _for(self, session: Session, kind: str, item_id: int, k: int,
+             language: str | None) -> list[Suggestion]:
+        with self._lock:
+            ranker = self._ready_ranker(session)
+            try:
+                doc = ranker.get(kind, str(item_id))
+            except NotFound:
+                # a draft or closed item is not offered to others, but may still ask
+                item = session.get(ITEM_MODELS[kind], item_id)
+                if item is None:
+                    raise NotFound(f"{kind} {item_id} does not exist") from None
+                doc = to_doc(item)
+            if kind == "stream":
+                return ranker.suggest_for_stream(doc, k, language=language)
+            return ranker.suggest_for_capacity(doc, k, language=language)
+
+    def hub_queue(self, session: Session, hub_id: int, k: int = 20, per_stream: int = 3,
+                  language: str | None = None) -> list[QueueItem]:
+        """The best suggestions for the hub's streams that no one has taken up yet."""
+        stream_ids = session.scalars(
+            sa.select(Stream.id).join(Organisation, Stream.organisation_id == Organisation.id)
+            .where(Organisation.hub_id == hub_id, Stream.status == MATCHABLE_STATUS)
+        ).all()
+        if not stream_ids:
+            return []
+        reviewed = set(session.execute(
+            sa.select(Match.stream_id, Match.capacity_id).where(Match.stream_id.in_(stream_ids))
+        ))
+        queue: list[QueueItem] = []
+        with self._lock:
+            ranker = self._ready_ranker(session)
+            for stream_id in stream_ids:
+                doc = ranker.get("stream", str(stream_id))
+                # ask for more than we keep: reviewed pairs are dropped afterwards
+                for s in ranker.suggest_for_stream(doc, per_stream + 5, language=language):
+                    pair = (stream_id, int(s.target_id))
+                    if pair not in reviewed:
+                        queue.append(QueueItem(stream_id, int(s.target_id), s))
+                        if sum(q.stream_id == stream_id for q in queue) >= per_stream:
+                            break
+        queue.sort(key=lambda q: (-q.suggestion.score, q.stream_id, q.capacity_id))
+        return queue[:k]

@@ -1,0 +1,113 @@
+"""The suggestion service on a real database with the real multilingual model.
+
+Two services on one database stand for two worker processes: what one writes,
+the other must see within its refresh interval.
+"""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from indexing.embedders import get_embedder
+from matchmaker.demo import load_demo
+from matchmaker.exchange import import_exchange
+from matchmaker.suggestions import SuggestionService
+from models import Capacity, Hub, Match, Stream
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return get_embedder("use-multilingual")
+
+
+@pytest.fixture
+def demo_session(session, embedder):
+    import_exchange(session, load_demo(), source="demo")
+    SuggestionService(embedder).build_index(session)
+    session.commit()
+    return session
+
+
+def _by_external(session, model, external_id):
+    return session.scalar(sa.select(model).where(model.external_id == external_id))
+
+
+def _external_ids(session, suggestions):
+    ids = [int(s.target_id) for s in suggestions]
+    found = dict(session.execute(sa.select(Capacity.id, Capacity.external_id)
+                                 .where(Capacity.id.in_(ids))).all())
+    return [found[i] for i in ids]
+
+
+def test_workwear_stream_gets_the_two_workwear_sorters_first_with_reasons(demo_session, embedder):
+    service = SuggestionService(embedder)
+    stream = _by_external(demo_session, Stream, "s-001")
+    suggestions = service.for_stream(demo_session, stream.id, k=5, language="nl")
+    # c-021 is free text only ("Wij sorteeren ... werkkledij ... Ophalen"): inferred, not entered
+    assert set(_external_ids(demo_session, suggestions)[:2]) == {"c-001", "c-021"}
+    texts = [r.text for r in suggestions[0].reasons]
+    assert any("werkkledij" in t.lower() for t in texts), texts
+    assert suggestions == sorted(suggestions, key=lambda s: -s.score)
+
+
+def test_free_text_laptop_stream_finds_the_data_wiping_capacities(demo_session, embedder):
+    stream = _by_external(demo_session, Stream, "s-007")   # no structured fields at all
+    top = _external_ids(demo_session, SuggestionService(embedder).for_stream(
+        demo_session, stream.id, k=3))
+    assert {"c-003", "c-017"} & set(top[:2]), top
+
+
+def test_other_direction_gives_streams_for_a_capacity(demo_session, embedder):
+    capacity = _by_external(demo_session, Capacity, "c-005")   # bicycle repair
+    suggestions = SuggestionService(embedder).for_capacity(demo_session, capacity.id, k=3)
+    streams = dict(demo_session.execute(sa.select(Stream.id, Stream.external_id)).all())
+    assert {streams[int(s.target_id)] for s in suggestions[:2]} == {"s-012", "s-018"}
+
+
+def test_a_change_by_another_worker_shows_after_refresh(demo_session, session_factory, embedder):
+    reader = SuggestionService(embedder, refresh_seconds=0)
+    stream = _by_external(demo_session, Stream, "s-001")
+    before = _external_ids(demo_session, reader.for_stream(demo_session, stream.id, k=10))
+    assert "c-001" in before
+
+    with session_factory() as writer_session:
+        writer = SuggestionService(embedder)
+        capacity = _by_external(writer_session, Capacity, "c-001")
+        capacity.status = "closed"
+        writer_session.flush()
+        writer.index_items(writer_session, "capacity", [capacity.id])
+        writer_session.commit()
+
+    demo_session.expire_all()
+    after = _external_ids(demo_session, reader.for_stream(demo_session, stream.id, k=10))
+    assert "c-001" not in after
+
+
+def test_an_edit_is_seen_at_once_by_the_writing_process(demo_session, embedder):
+    service = SuggestionService(embedder)
+    stream = _by_external(demo_session, Stream, "s-012")   # bicycles
+    service.refresh(demo_session, force=True)
+    capacity = _by_external(demo_session, Capacity, "c-021")
+    capacity.title = "Fietsherstel en verkoop van tweedehands fietsen"
+    capacity.description = "Wij herstellen en verkopen gevonden en achtergelaten fietsen."
+    capacity.materials, capacity.services = ["bicycles"], ["repair", "resale"]
+    demo_session.flush()
+    service.index_items(demo_session, "capacity", [capacity.id])
+    top = _external_ids(demo_session, service.for_stream(demo_session, stream.id, k=5))
+    assert "c-021" in top
+
+
+def test_hub_queue_leaves_out_pairs_already_taken_into_review(demo_session, embedder):
+    service = SuggestionService(embedder)
+    hub = _by_external(demo_session, Hub, "hub-gent")
+    queue = service.hub_queue(demo_session, hub.id, k=10)
+    assert queue and queue == sorted(queue, key=lambda q: -q.suggestion.score)
+    first = queue[0]
+    stream = demo_session.get(Stream, first.stream_id)
+    demo_session.add(Match(stream_id=first.stream_id, capacity_id=first.capacity_id,
+                           hub_id=stream.organisation.hub_id, score=first.suggestion.score,
+                           scorer_version=service.scorer_version))
+    demo_session.commit()
+    again = service.hub_queue(demo_session, hub.id, k=10)
+    assert (first.stream_id, first.capacity_id) not in {(q.stream_id, q.capacity_id) for q in again}
+    assert all(demo_session.get(Stream, q.stream_id).organisation.hub_id == hub.id for q in again)
