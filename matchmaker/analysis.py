@@ -26,18 +26,22 @@ REPORTED = 0.3    # weaker suggestions are dropped
 CONFIDENT = 0.5   # the level at which a suggestion counts as a finding (benchmarks, forms)
 _WEAK = 0.4
 
+# Words that exist in two of the languages ("de", "en", "in", "we", "is") are left out:
+# they would not tell the languages apart.
 _STOPWORDS = {
-    "nl": frozenset("de het een en van in op te is dat die met voor zijn we wij ons onze er niet "
-                    "aan bij ook om of als dan kan worden wordt nog naar zo al wie deze dit graag "
-                    "gaat hebben heeft zijn zich uit door tot over iemand ze moet mag kunnen "
-                    "gezocht liefst ongeveer per jaar maand week door".split()),
-    "fr": frozenset("le la les un une des de du et en est que qui dans pour par sur au aux avec "
-                    "nous notre nos ce cette ces il ils elle sont pas plus peut peuvent vous votre "
-                    "chaque environ recherche pourrait mois semaine an".split()),
-    "en": frozenset("the a an and of in on to is that which with for are we our us it they them "
-                    "this these be can could from by at as or not all about every who would per "
-                    "looking available month week year".split()),
+    "nl": frozenset("het een van op te dat die met voor zijn wij ons onze er niet aan bij ook om "
+                    "als dan kan worden wordt nog naar zo al wie deze dit graag gaat hebben heeft "
+                    "zich uit door tot over iemand ze moet mag kunnen gezocht liefst ongeveer jaar "
+                    "maand wekelijks het".split()),
+    "fr": frozenset("le la les un une des du et est que qui dans pour par sur au aux avec nous "
+                    "notre nos ce cette ces il ils elle sont pas plus peut peuvent vous votre "
+                    "chaque environ recherche pourrait mois semaine usages usagees".split()),
+    "en": frozenset("the and to that which with for are our us it they them this these be can "
+                    "could from by at as or not all about every who would looking available month "
+                    "year used old".split()),
 }
+# "é" and "ë" are left out: Dutch writes them too ("één", "geïnteresseerd", "café").
+_FRENCH_ACCENTS = re.compile(r"[àâçèêîôûœ]")
 _COMMON = frozenset().union(*_STOPWORDS.values()) | frozenset(
     "zoeken kosten laten werken maken komen houden staan nemen geven leveren vragen "
     "collectie bieden zorgen gebruikt gebruiken nieuwe oude goede andere regio partner "
@@ -58,7 +62,7 @@ _EXAMPLE = frozenset("bv bijvoorbeeld zoals vb bijv exemple comme eg such like i
 _CERTIFIED_SERVICE = {"certified_data_wiping": "data_wiping"}
 _CHAPTER_PREFERENCE = {"20": 0, "16": 1, "17": 2, "15": 3, "02": 4, "19": 5}
 _EWC_IN_TEXT = re.compile(r"\b(\d{2})[ .]?(\d{2})[ .]?(\d{2})(?![\d]|[.,]\d)(\s?\*)?")
-_EWC_WORD = re.compile(r"(?i)\b(eural|ewc|low|ler|afvalcode|code|codes|euralcode)\b")
+_EWC_WORD = re.compile(r"(?i)\b(eural|ewc|ler|afvalcode|code|codes|euralcode)\b")
 
 
 @dataclass(frozen=True)
@@ -81,9 +85,11 @@ class Analysis:
 
 
 def detect_language(text: str) -> str:
-    """nl, fr or en by counting stopwords; nl when nothing tells."""
+    """nl, fr or en by counting stopwords (and French accents, for short titles); nl when
+    nothing tells."""
     counts = Counter(tokens(text))
     per_language = {lang: sum(n for w, n in counts.items() if w in words) for lang, words in _STOPWORDS.items()}
+    per_language["fr"] += len(_FRENCH_ACCENTS.findall((text or "").lower()))
     best = max(per_language, key=lambda lang: (per_language[lang], lang == "nl"))
     return best if per_language[best] > 0 else "nl"
 

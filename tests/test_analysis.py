@@ -230,6 +230,10 @@ def test_numbers_that_are_no_quantity(text):
     ("We hebben een partij oude fietsen die we willen laten herstellen", "nl"),
     ("Nous avons des palettes qui doivent être triées par une entreprise", "fr"),
     ("We have old laptops that need to be wiped and refurbished", "en"),
+    ("Palettes en bois – à trier", "fr"),
+    ("Gros électroménager – à reconditionner", "fr"),
+    ("Geïnteresseerd? Dekens en donsdekens", "nl"),
+    ("Old company bikes", "en"),
     ("", "nl"),
 ])
 def test_detect_language(text, language):
