@@ -379,3 +379,39 @@ class PersonalDataOut(Schema):
     matches = fields.List(fields.Dict(), dump_only=True)
     activities = fields.List(fields.Dict(), dump_only=True)
     audit_entries = fields.List(fields.Dict(), dump_only=True)
+
+
+# --- onboarding ----------------------------------------------------------------------------
+
+class InvitationIn(Schema):
+    email = fields.Email(required=True)
+    language = fields.String(validate=validate.OneOf(("nl", "fr", "en")))
+
+
+class InvitationOut(Schema):
+    id = fields.Integer(dump_only=True)
+    email = fields.String(dump_only=True)
+    organisation_id = fields.Integer(dump_only=True, allow_none=True)
+    role = fields.String(dump_only=True)
+    expires_at = fields.DateTime(dump_only=True)
+
+
+class AcceptInvitationIn(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=10, max=200))
+    password = fields.String(required=True, load_only=True,
+                             validate=validate.Length(min=10, max=1024))
+    display_name = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class RegistrationIn(Schema):
+    hub_id = fields.Integer(required=True)
+    organisation = fields.Nested(OrganisationIn, required=True)
+    email = fields.Email(required=True)
+    password = fields.String(required=True, load_only=True,
+                             validate=validate.Length(min=10, max=1024))
+    display_name = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class RegistrationOut(Schema):
+    organisation_id = fields.Integer(dump_only=True)
+    status = fields.String(dump_only=True)

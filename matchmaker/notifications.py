@@ -1,6 +1,6 @@
 """What the matchmaker tells people by e-mail, each in their organisation's language:
 the introduction of two parties (with the other's contact and the match's reasons),
-other decisions that concern an organisation, and invitations."""
+other decisions that concern an organisation, approvals and invitations."""
 from __future__ import annotations
 
 from models import Contact, Decision, Match, Organisation
@@ -45,6 +45,15 @@ TEXTS: dict[str, dict[str, str]] = {
               "\u00c0 utiliser sur {link}",
         "en": "Hello,\n\nYou are invited to join {organisation}.\nYour one-time code "
               "(valid until {expires}):\n\n{token}\n\nUse it at {link}"},
+    "approved_subject": {"nl": "{organisation} is goedgekeurd", "fr": "{organisation} est approuv\u00e9e",
+                         "en": "{organisation} is approved"},
+    "approved_body": {
+        "nl": "Goeiedag,\n\nDe hub heeft de registratie van {organisation} goedgekeurd. "
+              "U kunt nu aanmelden.\n\nde hub",
+        "fr": "Bonjour,\n\nLe hub a approuv\u00e9 l'inscription de {organisation}. "
+              "Vous pouvez maintenant vous connecter.\n\nle hub",
+        "en": "Hello,\n\nThe hub approved the registration of {organisation}. "
+              "You can sign in now.\n\nthe hub"},
     "shared": {"nl": "Gedeeld", "fr": "En commun", "en": "Shared"},
     "no_contact": {"nl": "(nog geen contactpersoon)", "fr": "(pas encore de contact)",
                    "en": "(no contact person yet)"},
@@ -124,6 +133,14 @@ def decision_mails(match: Match, decision: Decision) -> list[Mail]:
                        _text("decision_body", language, **values))
                   for to in recipients(organisation)]
     return mails
+
+
+def approval_mails(organisation: Organisation) -> list[Mail]:
+    language = language_of(organisation)
+    values = {"organisation": organisation.name}
+    return [Mail(member.email, _text("approved_subject", language, **values),
+                 _text("approved_body", language, **values))
+            for member in organisation.members if member.is_active]
 
 
 def invitation_mail(email: str, organisation: Organisation | None, language: str, token: str,

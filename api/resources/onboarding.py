@@ -1,0 +1,96 @@
+"""Onboarding: invitations (a one-time code by e-mail), accepting them, self-registration
+and its approval by the hub.
+
+Accepting an invitation and registering are the only writes open to callers
+who are not signed in.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask.views import MethodView
+
+from api.app import db_session, send_mail
+from api.auth import require_user
+from api.openapi import Blueprint
+from api.schemas import (
+    AcceptInvitationIn,
+    InvitationIn,
+    InvitationOut,
+    OrganisationOut,
+    RegistrationIn,
+    RegistrationOut,
+    UserOut,
+)
+from matchmaker import notifications, onboarding, scoping
+from matchmaker.errors import NotFound, PermissionDenied
+from models import Hub, Invitation, Organisation, User
+
+blp = Blueprint("onboarding", __name__, url_prefix="/api/v1",
+                description="Invitations, self-registration and approval.")
+PUBLIC = {"security": []}
+
+
+@blp.route("/organisations/<int:organisation_id>/invitations")
+class Invitations(MethodView):
+    @blp.arguments(InvitationIn)
+    @blp.response(201, InvitationOut)
+    def post(self, data: dict[str, Any], organisation_id: int) -> Invitation:
+        """Invite someone to an organisation you manage; the code goes by e-mail only."""
+        session, user = db_session(), require_user()
+        organisation = scoping.load(session, user, Organisation, organisation_id, manage=True)
+        invitation, secret = onboarding.invite(session, user, organisation, data["email"])
+        session.commit()
+        language = data.get("language") or notifications.language_of(organisation)
+        send_mail([notifications.invitation_mail(
+            invitation.email, organisation, language, secret,
+            invitation.expires_at.date().isoformat(),
+            request.url_root + "api/v1/invitations/acceptance")])
+        return invitation
+
+
+@blp.route("/invitations/acceptance")
+class InvitationAcceptance(MethodView):
+    @blp.arguments(AcceptInvitationIn)
+    @blp.response(201, UserOut)
+    @blp.doc(**PUBLIC)
+    def post(self, data: dict[str, Any]) -> User:
+        """Create your account with the code from the invitation e-mail."""
+        session = db_session()
+        user = onboarding.accept_invitation(session, data["token"], data["password"],
+                                            data["display_name"])
+        session.commit()
+        return user
+
+
+@blp.route("/registrations")
+class Registrations(MethodView):
+    @blp.arguments(RegistrationIn)
+    @blp.response(201, RegistrationOut)
+    @blp.doc(**PUBLIC)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Register an organisation; it waits for the hub's approval before anyone signs in."""
+        session = db_session()
+        hub = session.get(Hub, data["hub_id"])
+        if hub is None:
+            raise NotFound(f"hub {data['hub_id']} not found")
+        organisation, _ = onboarding.register(session, hub, data["organisation"], data["email"],
+                                              data["password"], data["display_name"])
+        session.commit()
+        return {"organisation_id": organisation.id, "status": organisation.status}
+
+
+@blp.route("/organisations/<int:organisation_id>/approval")
+class Approval(MethodView):
+    @blp.response(200, OrganisationOut)
+    def post(self, organisation_id: int) -> Organisation:
+        """Approve a pending organisation of your hub."""
+        session, user = db_session(), require_user()
+        organisation = scoping.load(session, user, Organisation, organisation_id, manage=True)
+        if not scoping.facilitates(user, organisation.hub_id):
+            raise PermissionDenied("only the hub's facilitators approve registrations")
+        onboarding.approve(session, user, organisation)
+        session.commit()
+        send_mail(notifications.approval_mails(organisation))
+        return organisation
