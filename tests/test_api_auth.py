@@ -4,8 +4,8 @@ from __future__ import annotations
 import hashlib
 
 import sqlalchemy as sa
-
 from conftest import PASSWORD
+
 from models import ApiToken
 
 
