@@ -39,10 +39,12 @@ def _related_materials(query: Block, query_is_stream: bool) -> np.ndarray:
 
 def blocked_rows(query: Block, side: Block, query_is_stream: bool) -> np.ndarray:
     """Bool per row: shares a related material, or a service when no material is known."""
+    # gathering the few relevant columns beats a boolean matrix product (no BLAS for bool)
     if query.materials.any():
-        return side.materials @ _related_materials(query, query_is_stream)
+        columns = np.flatnonzero(_related_materials(query, query_is_stream))
+        return side.materials[:, columns].any(axis=1)
     if query.services.any():
-        return side.services @ query.services[0]
+        return side.services[:, np.flatnonzero(query.services[0])].any(axis=1)
     return np.zeros(side.materials.shape[0], dtype=bool)
 
 
