@@ -32,6 +32,10 @@ _NOT_ITEMS = {
     "salaries", "jobs", "banen", "fte", "vte", "etp", "vestigingen", "sites", "locaties",
     "per", "par", "a", "of", "en", "et", "and", "tot", "to", "de", "van", "in", "op", "om", "or",
     "ou", "jusqu", "up", "the", "le", "la", "les", "het", "zo", "ca", "bis", "tussen", "between", "entre",
+    "m2", "vierkante", "square", "carres", "winkels", "winkel", "shops", "shop", "stores", "magasins",
+    "boutiques", "vrijwilligers", "volunteers", "benevoles", "ploegen", "teams", "equipes",
+    "vrachtwagens", "bestelwagens", "camions", "camionnettes", "trucks", "vans", "gemeenten",
+    "communes", "municipalities", "provincies", "provinces", "sterren", "stars", "uurtjes",
 }
 _PERIOD_WORDS = {
     "week": "week", "weken": "week", "weeks": "week", "semaine": "week", "semaines": "week", "wk": "week",

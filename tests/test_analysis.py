@@ -221,6 +221,7 @@ def test_quantity_parsing(text, language, expected):
 @pytest.mark.parametrize("text", [
     "Ophalen kan tussen 8u en 16u.", "We vragen een ISO 14001-certificaat.",
     "Werkgebied: 20 km rond onze vestiging.", "Sinds 2019 werken 14 mensen bij ons.",
+    "Wat herbruikbaar is, wordt verkocht in onze 3 winkels.", "We hebben 500 m² opslag en 4 bestelwagens.",
 ])
 def test_numbers_that_are_no_quantity(text):
     assert extract_quantity(text, "nl") is None
