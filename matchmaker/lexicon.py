@@ -2,7 +2,7 @@
 
 Owns text normalisation (lowercase, accents stripped), Dutch compound splitting
 ("textielinzameling" holds "textiel" and "inzameling") and typo tolerance
-(edit distance on tokens of seven letters or more). Knows nothing of the meaning
+(edit distance on words of seven letters or more, six inside phrases). Knows nothing of the meaning
 of the ids it finds: `matchmaker.analysis` decides what to make of the hits.
 
 Terms come from the JSON data as strings: "term" (weight 1), "term|0.4" (a weak
@@ -156,7 +156,6 @@ class Lexicon:
     """Index of terms of several kinds; `match(words)` returns every hit."""
 
     def __init__(self, terms: list[Term], common_words: frozenset[str] = frozenset()) -> None:
-        self.terms = terms
         self.common_words = common_words
         self._single: dict[str, list[Term]] = {}
         self._multi: dict[str, list[Term]] = {}
@@ -260,6 +259,7 @@ class Lexicon:
         best = sorted((damerau(word, c, limit), c) for c in candidates)
         if not best or best[0][0] > limit:
             return []
-        return [Hit(t.kind, t.id, FUZZY * t.weight, word, "fuzzy", i)
-                for t in self._single[best[0][1]]
-                if not t.whole_word and (not language or t.language == language)]
+        found = {(t.kind, t.id): Hit(t.kind, t.id, FUZZY * t.weight, word, "fuzzy", i)
+                 for t in self._single[best[0][1]]
+                 if not t.whole_word and (not language or t.language == language)}
+        return list(found.values())
