@@ -80,6 +80,16 @@ def test_ewc_structure_and_mapping():
     assert t.ewc_materials("16 01 03") == set()
 
 
+def test_every_ewc_chapter_and_code_has_three_labels():
+    for number, labels in CHAPTERS.items():
+        assert all(labels.get(lang) for lang in ("nl", "fr", "en")), number
+    for code, entry in CODES.items():
+        assert all(entry.get(lang) for lang in ("nl", "fr", "en")), code
+        assert t.normalise_ewc(code) == code
+    assert t.label("ewc", "17 04 05", "nl") == "IJzer en staal"
+    assert t.label("ewc", "17 99 99", "en") == CHAPTERS["17"]["en"]  # unknown code: its chapter
+
+
 def test_materials_for_ewc_uses_ancestors_and_children():
     assert "16 02 14" in t.materials_for_ewc("ict_equipment")
     assert {"20 01 10", "20 01 11"} <= set(t.materials_for_ewc("textiles"))
