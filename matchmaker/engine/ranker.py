@@ -20,11 +20,14 @@ from matchmaker.engine.candidates import CandidateSettings, find_candidates
 from matchmaker.engine.columns import Columns
 from matchmaker.engine.documents import CapacityDoc, Doc, StreamDoc, embed_text
 from matchmaker.engine.explain import Reason, explain
-from matchmaker.engine.features import FEATURES, pair_features
+from matchmaker.engine.features import FEATURES, FeatureMatrix, pair_features
 from matchmaker.engine.scorer import DefaultScorer
 from matchmaker.errors import NotFound
 
 DEFAULT_MAX_PER_ORGANISATION = 2
+# Lexical scores are computed for this many candidates per requested suggestion.
+RERANK_PER_K = 5
+MIN_RERANK = 50
 
 
 @dataclass
@@ -167,11 +170,10 @@ class Ranker:
             query_block, self._query_vector(query, vector), text, other,
             self._dense[other_kind], self._lexical[other_kind], mask, is_stream,
             self.candidates)
-        lexical = self._lexical["capacity" if is_stream else "stream"].similarity(
-            text, other.keys[rows])
         side_block = other.block.take(rows)
         s_block, c_block = (query_block, side_block) if is_stream else (side_block, query_block)
-        matrix = pair_features(s_block, c_block, semantic, lexical)
+        matrix = pair_features(s_block, c_block, semantic, np.zeros(len(rows)))
+        self._add_lexical(matrix, rows, text, other, self._lexical[other_kind], k)
         contributions = self.scorer.contributions(matrix.values)
         scores = contributions.sum(axis=1) + self.scorer.intercept
         order = self._diverse_order(rows, scores, other, k)
@@ -190,6 +192,23 @@ class Ranker:
                 contributions=contrib,
                 reasons=explain(stream, capacity, contrib, details, language)))
         return out
+
+    def _add_lexical(self, matrix: FeatureMatrix, rows: np.ndarray, text: str, side: Columns,
+                     lexical: LexicalIndex, k: int) -> None:
+        """Fill the lexical feature of the candidates that can still reach the top k.
+
+        Scoring the n-grams of every candidate costs more than all other
+        features together, so it is done for the best RERANK_PER_K * k by the
+        other features (and at least MIN_RERANK); the rest keep 0.
+        """
+        column = FEATURES.index("lexical")
+        size = min(len(rows), max(MIN_RERANK, RERANK_PER_K * k))
+        if size < len(rows):
+            partial = self.scorer.contributions(matrix.values).sum(axis=1)
+            chosen = np.argpartition(-partial, size - 1)[:size]
+        else:
+            chosen = np.arange(len(rows))
+        matrix.values[chosen, column] = lexical.similarity(text, side.keys[rows[chosen]])
 
     def _diverse_order(self, rows: np.ndarray, scores: np.ndarray, side: Columns,
                        k: int) -> list[int]:
