@@ -148,7 +148,7 @@ def _negated(hits: list[Hit], words: list[str], clauses: list[int], role: str) -
         if h.kind == "service":
             if _negation_before(words, clauses, h.start):
                 h = replace(h, confidence=h.confidence * 0.3)
-            elif role == "stream" and h.how == "compound":
+            elif role == "stream" and h.how in ("head", "modifier"):
                 h = replace(h, confidence=h.confidence * 0.55)
         out.append(h)
     return out
@@ -189,15 +189,16 @@ def _combine(hits: list[Hit], kind: str) -> list[Suggestion]:
     return out
 
 
-def _prefer_specific(materials: list[Suggestion]) -> list[Suggestion]:
+def _prefer_specific(materials: list[Suggestion], hits: list[Hit]) -> list[Suggestion]:
     """A parent found together with one of its children speaks for that child: "brood" and
     "overschotten" make food surplus, "toestellen" and "groot elektro" large appliances.
-    The child (unless its own cue is weak) takes the combined confidence and the parent
-    is dropped."""
+    The child takes the combined confidence and the parent is dropped, unless the child's
+    cue is weak or only the first half of a compound ("confectieatelier" is a workshop)."""
     by_id = {s.id: s for s in materials}
+    solid = {h.id for h in hits if h.kind == "material" and h.how != "modifier"}
     for parent in [s for s in materials if taxonomy.material_children(s.id)]:
         children = [by_id[c] for c in taxonomy.material_children(parent.id)
-                    if c in by_id and by_id[c].confidence >= _WEAK]
+                    if c in by_id and c in solid and by_id[c].confidence >= _WEAK]
         if not children:
             continue
         del by_id[parent.id]
@@ -268,7 +269,7 @@ def analyse(text: str, language: str | None = None, *, role: str = "stream", emb
     services = _combine(hits, "service")
     if embedder is not None:
         materials, services = boost(text, materials, services, embedder, Suggestion)
-    materials = _ranked(_prefer_specific(materials))
+    materials = _ranked(_prefer_specific(materials, hits))
     services = _ranked(services)
     capacity = role == "capacity"
     return Analysis(

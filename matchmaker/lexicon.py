@@ -59,7 +59,8 @@ class Term:
 
 @dataclass(frozen=True)
 class Hit:
-    """One occurrence of a term over tokens `start` to `start + length - 1`."""
+    """One occurrence of a term over tokens `start` to `start + length - 1`; `how` is
+    "exact", "head" or "modifier" (part of a compound) or "fuzzy" (a typo)."""
 
     kind: str
     id: str
@@ -238,7 +239,7 @@ class Lexicon:
             terms = [t for t in self._single.get(part, ()) if _compounds(t)]
             if terms:
                 for t in terms:
-                    hits.setdefault(t.kind, Hit(t.kind, t.id, HEAD * t.weight, word, "compound", i))
+                    hits.setdefault(t.kind, Hit(t.kind, t.id, HEAD * t.weight, word, "head", i))
                 break
         for k in range(len(word) - _MIN_REST, _MIN_MODIFIER - 1, -1):
             part = word[:k]
@@ -246,7 +247,7 @@ class Lexicon:
             if terms:
                 for t in terms:
                     if t.kind not in hits:
-                        hits[t.kind] = Hit(t.kind, t.id, MODIFIER * t.weight, word, "compound", i)
+                        hits[t.kind] = Hit(t.kind, t.id, MODIFIER * t.weight, word, "modifier", i)
                 break
         return list(hits.values())
 
