@@ -143,9 +143,15 @@ def export_command(path: Path | None, hubs: tuple[str, ...], no_contacts: bool) 
 
 def _register() -> None:
     from api.cli_demo import demo_command
-    from api.cli_ranking import evaluate_command, index_command, rank_command
+    from api.cli_ranking import (
+        evaluate_command,
+        index_command,
+        rank_command,
+        train_scorer_command,
+    )
 
-    for command in (index_command, rank_command, evaluate_command, demo_command):
+    for command in (index_command, rank_command, evaluate_command, train_scorer_command,
+                    demo_command):
         main.add_command(command)
 
 

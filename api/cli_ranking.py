@@ -90,3 +90,38 @@ def evaluate_command(data_path: Path, qrels_path: Path, top: int) -> None:
         click.echo(f"{group:6} {m['ndcg']:8.3f} {m['recall']:10.3f} {m['mrr']:6.3f} "
                    f"{m['p1']:6.3f} {int(m['n']):4d}")
     click.echo(json.dumps({g: {k: round(v, 4) for k, v in m.items()} for g, m in scores.items()}))
+
+
+@click.command("train-scorer")
+@click.option("--data", "data_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="An exchange file whose graded judgments are added to the decisions.")
+@click.option("--qrels", "qrels_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--seed", default=0, show_default=True, help="Which streams are held out.")
+def train_scorer_command(data_path: Path | None, qrels_path: Path | None, seed: int) -> None:
+    """Train a scorer on facilitators' decisions; use it only if it beats the default."""
+    from matchmaker.errors import ValidationError
+    from matchmaker.training import (
+        combine,
+        pairs_from_decisions,
+        pairs_from_judgments,
+        train_scorer,
+    )
+
+    if (data_path is None) != (qrels_path is None):
+        raise click.UsageError("--data and --qrels go together")
+    settings = Settings.from_env()
+    with database_session(settings) as session:
+        pairs = pairs_from_decisions(session)
+        if data_path is not None:
+            judged = pairs_from_judgments(_rank(data_path, 50).features, _read_json(qrels_path))
+            pairs = combine(pairs, judged)
+        try:
+            result = train_scorer(session, pairs, seed=seed)
+        except ValidationError as err:
+            raise click.ClickException(str(err)) from err
+        session.commit()
+    report = result.report
+    click.echo(f"scorer {result.version}: held-out nDCG@10 {report['learned_ndcg10']:.3f} "
+               f"against {report['default_ndcg10']:.3f} for the default "
+               f"({report['heldout_streams']} streams held out)")
+    click.echo(f"in use: {report['chosen']} ({report['reason']})")

@@ -5,8 +5,10 @@ import threading
 
 from flask import current_app
 
+from api.app import db_session
 from indexing.embedders import get_embedder
 from matchmaker.suggestions import SuggestionService
+from matchmaker.training import active_scorer
 
 _KEY = "matchmaker.index"
 _create_lock = threading.Lock()
@@ -22,5 +24,7 @@ def suggestion_service() -> SuggestionService:
                 extensions[_KEY] = SuggestionService(
                     get_embedder(settings.embedder, settings.embedder_model_path),
                     max_per_organisation=settings.max_per_organisation,
-                    ann_threshold=settings.ann_threshold)
+                    ann_threshold=settings.ann_threshold,
+                    # a learned scorer only once `matchmaker train-scorer` found one that wins
+                    scorer=active_scorer(db_session()))
     return extensions[_KEY]

@@ -29,6 +29,8 @@ class RankRun:
 
     ranking: dict[str, list[str]]
     languages: dict[str, str]
+    # stream -> [(capacity, features)] in rank order: what a learned scorer trains on
+    features: dict[str, list[tuple[str, dict[str, float]]]]
 
 
 def rank_exchange(data: dict, embedder: Embedder, *, top: int = 10,
@@ -48,16 +50,18 @@ def rank_exchange(data: dict, embedder: Embedder, *, top: int = 10,
                 capacity_ids = dict(session.execute(sa.select(Capacity.id, Capacity.external_id)).all())
                 streams = session.execute(
                     sa.select(Stream.id, Stream.external_id).order_by(Stream.id)).all()
-                ranking, languages = {}, {}
+                ranking, languages, features = {}, {}, {}
                 for done, (stream_id, external_id) in enumerate(streams, start=1):
                     suggestions = service.for_stream(session, stream_id, k=top)
                     ranking[external_id] = [capacity_ids[int(s.target_id)] for s in suggestions]
+                    features[external_id] = [(capacity_ids[int(s.target_id)], s.features)
+                                             for s in suggestions]
                     languages[external_id] = service.language_of("stream", stream_id) or "nl"
                     if progress:
                         progress(done, len(streams))
         finally:
             engine.dispose()
-    return RankRun(ranking=ranking, languages=languages)
+    return RankRun(ranking=ranking, languages=languages, features=features)
 
 
 def score_run(run: RankRun, qrels: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, float]]:
