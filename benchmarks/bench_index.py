@@ -21,6 +21,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench_embed import hub_texts  # noqa: E402
+
+from indexing.lexical import LexicalIndex  # noqa: E402
 from indexing.vector_index import ExactIndex  # noqa: E402
 
 
@@ -124,6 +127,22 @@ def bench_hnsw(vectors: np.ndarray, queries: np.ndarray, k: int, truth: list[set
             "m": m, "ef_construction": ef_construction, "by_ef": runs}
 
 
+def bench_lexical(n_texts: int, n_queries: int, k: int) -> dict:
+    """Full refit of the character n-gram index (what add/remove trigger) and query latency."""
+    texts, queries = hub_texts(n_texts, seed=2), hub_texts(n_queries, seed=3)
+    index = LexicalIndex()
+    start = time.perf_counter()
+    index.fit(range(n_texts), texts)
+    refit_s = time.perf_counter() - start
+    lat = []
+    for q in queries:
+        t = time.perf_counter()
+        index.search(q, k)
+        lat.append(time.perf_counter() - t)
+    p50, p99 = percentiles_ms(lat)
+    return {"texts": n_texts, "refit_s": refit_s, "p50_ms": p50, "p99_ms": p99}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, nargs="+", default=[100_000])
@@ -138,6 +157,8 @@ def main() -> None:
     parser.add_argument("--ef-construction", type=int, default=200)
     parser.add_argument("--m", type=int, default=16)
     parser.add_argument("--no-hnsw", action="store_true")
+    parser.add_argument("--lexical-texts", type=int, default=10_000,
+                        help="texts for the lexical refit figure (0 = skip)")
     args = parser.parse_args()
 
     rng = np.random.default_rng(0)
@@ -167,6 +188,11 @@ def main() -> None:
             result["hnsw"] = hnsw
         summary["sizes"][str(n)] = result
         del vectors
+    if args.lexical_texts:
+        lexical = bench_lexical(args.lexical_texts, args.queries, args.k)
+        print(f"lexical: refit {lexical['texts']:,} texts {lexical['refit_s']:.2f}s, "
+              f"top-{args.k} p50 {lexical['p50_ms']:.2f} ms p99 {lexical['p99_ms']:.2f} ms")
+        summary["lexical"] = lexical
     print(json.dumps(summary))
 
 

@@ -28,7 +28,7 @@ class HnswIndex(RowIndex):
         max_elements: int = 1024,
         m: int = 16,
         ef_construction: int = 200,
-        ef_search: int = 100,
+        ef_search: int = 256,
         threads: int = -1,
     ) -> None:
         super().__init__(dim)
