@@ -41,12 +41,20 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
 
     from api import auth, health, problems
     from api.openapi import make_api
-    from api.resources import hubwork, items, matches, onboarding, organisations, personal
+    from api.resources import (
+        hubwork,
+        items,
+        matches,
+        onboarding,
+        organisations,
+        personal,
+        suggestions,
+    )
 
     app.register_blueprint(health.bp)
     api = make_api(app)
     for blueprint in (auth.blp, organisations.blp, items.blp, matches.blp, hubwork.blp,
-                      personal.blp, onboarding.blp):
+                      personal.blp, onboarding.blp, suggestions.blp):
         api.register_blueprint(blueprint)
     problems.register(app)
     return app

@@ -415,3 +415,73 @@ class RegistrationIn(Schema):
 class RegistrationOut(Schema):
     organisation_id = fields.Integer(dump_only=True)
     status = fields.String(dump_only=True)
+
+
+# --- suggestions and text analysis ---------------------------------------------------------
+
+class SuggestionArgs(Schema):
+    k = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
+    language = fields.String(validate=validate.OneOf(("nl", "fr", "en")),
+                             metadata={"description": "of the reasons (default: yours)"})
+
+
+class QueueArgs(SuggestionArgs):
+    per_stream = fields.Integer(load_default=3, validate=validate.Range(min=1, max=10))
+
+
+class ReasonOut(Schema):
+    code = fields.String(dump_only=True)
+    polarity = fields.String(dump_only=True, metadata={"description": "+ or -"})
+    text = fields.String(dump_only=True)
+    contribution = fields.Float(dump_only=True)
+
+
+class SuggestionOut(Schema):
+    """A suggested partner: its non-personal fields, the score and its parts, and why."""
+
+    stream_id = fields.Integer(dump_only=True)
+    capacity_id = fields.Integer(dump_only=True)
+    title = fields.String(dump_only=True, metadata={"description": "of the suggested item"})
+    organisation_id = fields.Integer(dump_only=True)
+    organisation_name = fields.String(dump_only=True)
+    hub_id = fields.Integer(dump_only=True, allow_none=True)
+    score = fields.Float(dump_only=True)
+    features = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True),
+                           dump_only=True, metadata={"description": "null: not computable"})
+    contributions = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True),
+                                dump_only=True)
+    reasons = fields.List(fields.Nested(ReasonOut), dump_only=True)
+    match_id = fields.Integer(dump_only=True, allow_none=True,
+                              metadata={"description": "set when already taken into review"})
+
+
+class AnalysisIn(Schema):
+    title = fields.String(load_default="", validate=validate.Length(max=300))
+    description = fields.String(load_default="", validate=_text)
+    language = fields.String(allow_none=True, validate=validate.OneOf(("nl", "fr", "en")))
+    role = fields.String(load_default="stream", validate=validate.OneOf(("stream", "capacity")))
+
+
+class FoundOut(Schema):
+    id = fields.String(dump_only=True)
+    confidence = fields.Float(dump_only=True)
+    evidence = fields.String(dump_only=True)
+
+
+class QuantityOut(Schema):
+    amount = fields.Float(dump_only=True)
+    unit = fields.String(dump_only=True)
+    per = fields.String(dump_only=True)
+    confidence = fields.Float(dump_only=True)
+    evidence = fields.String(dump_only=True)
+
+
+class AnalysisOut(Schema):
+    language = fields.String(dump_only=True)
+    materials = fields.List(fields.Nested(FoundOut), dump_only=True)
+    services = fields.List(fields.Nested(FoundOut), dump_only=True)
+    certifications = fields.List(fields.Nested(FoundOut), dump_only=True)
+    ewc_codes = fields.List(fields.Nested(FoundOut), dump_only=True)
+    quantity = fields.Nested(QuantityOut, dump_only=True, allow_none=True)
+    service_radius_km = fields.Float(dump_only=True, allow_none=True)
+    target_group_fte = fields.Float(dump_only=True, allow_none=True)

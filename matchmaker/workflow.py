@@ -12,6 +12,7 @@ a Decision row (the learned scorer's training data) and written to the audit log
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -64,6 +65,13 @@ class Transition:
     completed_volume_kg: float | None = None
 
 
+def _json_safe(features: dict[str, Any]) -> dict[str, Any]:
+    # A feature the engine could not compute (no distance without coordinates) is NaN;
+    # JSON has no NaN and PostgreSQL refuses it, so it is stored as null.
+    return {k: None if isinstance(v, float) and not math.isfinite(v) else v
+            for k, v in features.items()}
+
+
 def take_suggestion(session: Session, actor: User, stream: Stream, capacity: Capacity,
                     score: float, features: dict[str, Any], scorer_version: str) -> Match:
     """Store a suggestion as a proposed match in the stream's hub."""
@@ -73,7 +81,7 @@ def take_suggestion(session: Session, actor: User, stream: Stream, capacity: Cap
         raise Conflict(f"stream {stream.id} and capacity {capacity.id} are already "
                        f"match {existing.id} ({existing.status})")
     match = Match(stream=stream, capacity=capacity, hub_id=stream.organisation.hub_id,
-                  score=score, features=features, scorer_version=scorer_version,
+                  score=score, features=_json_safe(features), scorer_version=scorer_version,
                   status="proposed")
     session.add(match)
     session.flush()

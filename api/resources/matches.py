@@ -16,7 +16,9 @@ from api.app import db_session, send_mail
 from api.auth import require_user
 from api.listing import Shown, paginate
 from api.openapi import Blueprint
+from api.resources.suggestions import pair_suggestion
 from api.schemas import DecisionIn, DecisionOut, MatchArgs, MatchIn, MatchOut, page_of
+from api.suggestion_index import suggestion_service
 from matchmaker import notifications, scoping, workflow
 from matchmaker.errors import PermissionDenied
 from models import Capacity, Decision, Match, Stream
@@ -25,7 +27,7 @@ blp = Blueprint("matches", __name__, url_prefix="/api/v1",
                 description="Matches under review and the decisions taken on them.")
 blp.before_request(lambda: require_user() and None)
 
-# A match taken without the suggestion service's score (e.g. a facilitator's own idea).
+# A pair the engine does not rank at all (a facilitator's own idea) is still taken.
 MANUAL_SCORER = "manual"
 
 
@@ -51,14 +53,23 @@ class Matches(MethodView):
     @blp.arguments(MatchIn)
     @blp.response(201, MatchOut)
     def post(self, data: dict[str, Any]) -> Shown:
-        """Take a suggested pair into review as a proposed match (the stream's hub decides)."""
+        """Take a suggested pair into review as a proposed match (the stream's hub decides).
+
+        The engine's score and features for the pair are stored with it, as they are now.
+        """
         session, user = db_session(), require_user()
         stream = scoping.load(session, user, Stream, data["stream_id"])
         capacity = scoping.load(session, user, Capacity, data["capacity_id"])
         if not scoping.facilitates(user, stream.organisation.hub_id):
             raise PermissionDenied("only the facilitators of the stream's hub take its matches")
-        match = workflow.take_suggestion(session, user, stream, capacity, score=0.0,
-                                         features={}, scorer_version=MANUAL_SCORER)
+        found = pair_suggestion(stream.id, capacity.id)
+        if found is None:
+            score, features, scorer = 0.0, {}, MANUAL_SCORER
+        else:
+            score, features = found.score, found.features
+            scorer = suggestion_service().scorer_version
+        match = workflow.take_suggestion(session, user, stream, capacity, score=score,
+                                         features=features, scorer_version=scorer)
         session.commit()
         return _shown(match)
 

@@ -1,0 +1,126 @@
+"""Suggestions (computed, never stored) and text analysis.
+
+    GET  /api/v1/streams/<id>/suggestions       capacities of every hub for a stream
+    GET  /api/v1/capacities/<id>/suggestions    streams of every hub for a capacity
+    GET  /api/v1/hubs/<id>/suggestion-queue     the hub's unreviewed suggestions
+    POST /api/v1/analysis                       materials, services, quantity from free text
+
+Suggested items of other organisations show their non-personal fields only.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import sqlalchemy as sa
+from flask.views import MethodView
+
+from api.app import db_session
+from api.auth import require_user
+from api.openapi import Blueprint
+from api.schemas import AnalysisIn, AnalysisOut, QueueArgs, SuggestionArgs, SuggestionOut
+from api.suggestion_index import suggestion_service
+from matchmaker import scoping
+from matchmaker.analysis import Analysis, analyse
+from matchmaker.engine.ranker import Suggestion
+from matchmaker.errors import PermissionDenied
+from models import Capacity, Hub, Match, Organisation, Stream
+
+blp = Blueprint("suggestions", __name__, url_prefix="/api/v1",
+                description="Suggested partners with their reasons, and free-text analysis.")
+blp.before_request(lambda: require_user() and None)
+
+
+def _views(pairs: list[tuple[int, int, Suggestion]], target: type[Stream] | type[Capacity]
+           ) -> list[dict[str, Any]]:
+    """(stream id, capacity id, suggestion) -> what the API shows, in one query per table."""
+    session = db_session()
+    ids = [c if target is Capacity else s for s, c, _ in pairs]
+    rows = {row.id: row for row in session.execute(
+        sa.select(target.id, target.title, Organisation.id.label("organisation_id"),
+                  Organisation.name, Organisation.hub_id)
+        .join(Organisation, target.organisation_id == Organisation.id)
+        .where(target.id.in_(ids)))}
+    taken = dict(((m.stream_id, m.capacity_id), m.id) for m in session.execute(
+        sa.select(Match.stream_id, Match.capacity_id, Match.id).where(sa.tuple_(
+            Match.stream_id, Match.capacity_id).in_([(s, c) for s, c, _ in pairs])))
+        ) if pairs else {}
+    out = []
+    for (stream_id, capacity_id, s), item_id in zip(pairs, ids, strict=True):
+        row = rows.get(item_id)
+        if row is None:
+            continue
+        out.append({"stream_id": stream_id, "capacity_id": capacity_id, "title": row.title,
+                    "organisation_id": row.organisation_id, "organisation_name": row.name,
+                    "hub_id": row.hub_id, "score": s.score, "features": _finite(s.features),
+                    "contributions": _finite(s.contributions), "reasons": s.reasons,
+                    "match_id": taken.get((stream_id, capacity_id))})
+    return out
+
+
+def _finite(values: dict[str, float]) -> dict[str, float | None]:
+    # NaN (a feature without data, e.g. no coordinates) is not JSON: it is shown as null.
+    return {k: v if math.isfinite(v) else None for k, v in values.items()}
+
+
+def _language(args: dict[str, Any]) -> str:
+    return args.get("language") or require_user().language or "nl"
+
+
+@blp.route("/streams/<int:stream_id>/suggestions")
+class StreamSuggestions(MethodView):
+    @blp.arguments(SuggestionArgs, location="query")
+    @blp.response(200, SuggestionOut(many=True))
+    def get(self, args: dict[str, Any], stream_id: int) -> list[dict[str, Any]]:
+        """The best capacities of every hub for a stream you manage, best first."""
+        session = db_session()
+        scoping.load(session, require_user(), Stream, stream_id, manage=True)
+        found = suggestion_service().for_stream(session, stream_id, args["k"], _language(args))
+        return _views([(stream_id, int(s.target_id), s) for s in found], Capacity)
+
+
+@blp.route("/capacities/<int:capacity_id>/suggestions")
+class CapacitySuggestions(MethodView):
+    @blp.arguments(SuggestionArgs, location="query")
+    @blp.response(200, SuggestionOut(many=True))
+    def get(self, args: dict[str, Any], capacity_id: int) -> list[dict[str, Any]]:
+        """The best streams of every hub for a capacity you manage, best first."""
+        session = db_session()
+        scoping.load(session, require_user(), Capacity, capacity_id, manage=True)
+        found = suggestion_service().for_capacity(session, capacity_id, args["k"],
+                                                  _language(args))
+        return _views([(int(s.target_id), capacity_id, s) for s in found], Stream)
+
+
+@blp.route("/hubs/<int:hub_id>/suggestion-queue")
+class HubQueue(MethodView):
+    @blp.arguments(QueueArgs, location="query")
+    @blp.response(200, SuggestionOut(many=True))
+    def get(self, args: dict[str, Any], hub_id: int) -> list[dict[str, Any]]:
+        """Suggestions for the hub's streams that nobody has taken into review yet."""
+        session, user = db_session(), require_user()
+        hub = scoping.load(session, user, Hub, hub_id)
+        if not scoping.facilitates(user, hub.id):
+            raise PermissionDenied(f"only the facilitators of hub {hub_id} see its queue")
+        queue = suggestion_service().hub_queue(session, hub.id, args["k"], args["per_stream"],
+                                               _language(args))
+        return _views([(q.stream_id, q.capacity_id, q.suggestion) for q in queue], Capacity)
+
+
+@blp.route("/analysis")
+class TextAnalysis(MethodView):
+    @blp.arguments(AnalysisIn)
+    @blp.response(200, AnalysisOut)
+    def post(self, data: dict[str, Any]) -> Analysis:
+        """What a title and description speak of: suggestions to fill in a form."""
+        text = "\n".join(t for t in (data["title"], data["description"]) if t)
+        return analyse(text, data.get("language"), role=data["role"])
+
+
+def pair_suggestion(stream_id: int, capacity_id: int) -> Suggestion | None:
+    """The engine's view of one pair, or None when it does not rank it at all."""
+    session = db_session()
+    for s in suggestion_service().for_stream(session, stream_id, 100, require_user().language):
+        if int(s.target_id) == capacity_id:
+            return s
+    return None
