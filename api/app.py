@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
     from api import auth, health, problems
     from api.openapi import make_api
     from api.resources import (
+        exchange,
         hubwork,
         items,
         matches,
@@ -54,7 +55,7 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
     app.register_blueprint(health.bp)
     api = make_api(app)
     for blueprint in (auth.blp, organisations.blp, items.blp, matches.blp, hubwork.blp,
-                      personal.blp, onboarding.blp, suggestions.blp):
+                      personal.blp, onboarding.blp, suggestions.blp, exchange.blp):
         api.register_blueprint(blueprint)
     problems.register(app)
     return app

@@ -485,3 +485,39 @@ class AnalysisOut(Schema):
     quantity = fields.Nested(QuantityOut, dump_only=True, allow_none=True)
     service_radius_km = fields.Float(dump_only=True, allow_none=True)
     target_group_fte = fields.Float(dump_only=True, allow_none=True)
+
+
+# --- exchange format -----------------------------------------------------------------------
+
+class ImportArgs(Schema):
+    source = fields.String(load_default="exchange", validate=validate.Regexp(
+        r"^[A-Za-z0-9_.-]{1,64}$"), metadata={"description": "the sending system; ids are "
+                                                             "unique per source"})
+
+
+class ExportArgs(Schema):
+    hub = fields.List(fields.Integer(), metadata={"description": "only these hubs (repeatable)"})
+    contacts = fields.Boolean(load_default=False,
+                              metadata={"description": "include contact persons"})
+
+
+class CountsOut(Schema):
+    created = fields.Integer(dump_only=True)
+    updated = fields.Integer(dump_only=True)
+    unchanged = fields.Integer(dump_only=True)
+
+
+class ImportReportOut(Schema):
+    hubs = fields.Nested(CountsOut, dump_only=True)
+    organisations = fields.Nested(CountsOut, dump_only=True)
+    streams = fields.Nested(CountsOut, dump_only=True)
+    capacities = fields.Nested(CountsOut, dump_only=True)
+
+
+class ExchangeDocument(ma.Schema):
+    """A `circular-match-exchange/1` document; validated in full by the importer."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    format = fields.String(required=True)

@@ -67,6 +67,15 @@ def record(session: Session, actor: User | None, action: str, obj: Base,
     return entry
 
 
+def record_event(session: Session, actor: User | None, action: str, entity: str,
+                 after: dict[str, Any]) -> AuditEntry:
+    """Append an entry for something done to many rows at once (an import)."""
+    entry = AuditEntry(actor_id=actor.id if actor is not None else None, action=action,
+                       entity=entity, entity_id=None, before=None, after=after)
+    session.add(entry)
+    return entry
+
+
 def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Only the keys whose values differ, so an entry shows the change, not the whole row."""
     keys = [k for k in after if before.get(k) != after.get(k)]
