@@ -137,7 +137,7 @@ def run(size: int, queries: int, seed: int, ann_threshold: int) -> dict:
     nolex_p50, nolex_p99 = percentiles_ms(no_lexical)
     cpu_p50, cpu_p99 = percentiles_ms(engine_cpu)
     return {"size": size, "build_s": build_s,
-            "dense_index": type(ranker._dense["capacity"]).__name__,
+            "dense_index": ranker.dense_index_name("capacity"),
             "p50_ms": p50, "p99_ms": p99, "cpu_p50_ms": cpu_p50, "cpu_p99_ms": cpu_p99,
             "load_average": os.getloadavg()[0], "no_lexical_channel_p50_ms": nolex_p50,
             "no_lexical_channel_p99_ms": nolex_p99,

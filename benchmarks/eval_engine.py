@@ -30,8 +30,7 @@ sys.path.insert(0, str(REPO))
 
 from indexing.embedders import get_embedder  # noqa: E402
 from indexing.metrics import evaluate  # noqa: E402
-from matchmaker.engine.candidates import find_candidates  # noqa: E402
-from matchmaker.engine.documents import embed_text, enrich  # noqa: E402
+from matchmaker.engine.documents import enrich  # noqa: E402
 from matchmaker.engine.features import FEATURES  # noqa: E402
 from matchmaker.engine.loader import docs_from_exchange  # noqa: E402
 from matchmaker.engine.ranker import Ranker  # noqa: E402
@@ -71,19 +70,14 @@ def rank_all(ranker: Ranker, streams, qrels, k: int = 10) -> dict[str, list[str]
 def candidate_recall(ranker: Ranker, streams, qrels) -> tuple[float, float]:
     """(share of grade>=2 capacities among the candidates, mean candidates per stream)."""
     found = total = size = 0
-    mask = ranker.capacities.active[: len(ranker.capacities)]
     for s in streams:
         if s.id not in qrels:
             continue
-        rows, _ = find_candidates(ranker.capacities.query_block(s), ranker._query_vector(s, None),
-                                  embed_text(s), ranker.capacities, ranker._dense["capacity"],
-                                  ranker._lexical["capacity"],
-                                  mask, True, ranker.candidates)
-        ids = {ranker.capacities.docs[r].id for r in rows}
+        ids = set(ranker.candidate_ids(s))
         relevant = {c for c, g in qrels[s.id].items() if g >= 2}
         found += len(relevant & ids)
         total += len(relevant)
-        size += len(rows)
+        size += len(ids)
     return found / max(total, 1), size / max(len(qrels), 1)
 
 

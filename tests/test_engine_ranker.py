@@ -9,6 +9,7 @@ import hashlib
 import numpy as np
 import pytest
 
+from matchmaker.engine.candidates import CandidateSettings
 from matchmaker.engine.documents import CapacityDoc, StreamDoc, enrich
 from matchmaker.engine.ranker import Ranker
 from matchmaker.errors import NotFound
@@ -170,3 +171,11 @@ def test_enrich_fills_only_empty_fields_and_marks_them_inferred():
     assert "collection" in enriched.services
     assert 0 < enriched.inferred["services"] <= 1
     assert entered.services == ()
+
+
+def test_candidates_include_blocked_material_even_without_text_overlap():
+    capacities = [textile_capacity("c-text", title="Atelier"), pallet_capacity()]
+    ranker = Ranker.build([], capacities, embedder=WordHashEmbedder(),
+                          candidates=CandidateSettings(dense_k=0, lexical_k=0))
+    assert ranker.candidate_ids(workwear_stream()) == ["c-text"]
+    assert ranker.dense_index_name("capacity") == "ExactIndex"

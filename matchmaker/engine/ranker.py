@@ -139,6 +139,24 @@ class Ranker:
         """Suggestions for many streams at once (the hub review queue)."""
         return {s.id: self.suggest_for_stream(s, k, allowed, language) for s in streams}
 
+    def candidate_ids(self, query: Doc, allowed: Collection[str] | None = None) -> list[str]:
+        """Ids of the other side's candidates for `query` (stage one only, unordered)."""
+        other_kind = "capacity" if isinstance(query, StreamDoc) else "stream"
+        other = self._side(other_kind)
+        mask = self._allowed(other, allowed)
+        if not mask.any():
+            return []
+        rows, _ = find_candidates(
+            other.query_block(query), self._query_vector(query, None), embed_text(query), other,
+            self._dense[other_kind], self._lexical[other_kind], mask,
+            isinstance(query, StreamDoc), self.candidates)
+        return [other.docs[r].id for r in rows]
+
+    def dense_index_name(self, kind: str) -> str:
+        """Which vector index serves the dense channel of one side ("ExactIndex", ...)."""
+        index = self._dense.get(kind)
+        return type(index).__name__ if index is not None else "none"
+
     def _query_vector(self, doc: Doc, vector: np.ndarray | None) -> np.ndarray:
         if vector is not None:
             return np.asarray(vector, dtype=np.float32)
