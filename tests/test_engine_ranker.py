@@ -11,6 +11,7 @@ import pytest
 
 from matchmaker.engine.candidates import CandidateSettings
 from matchmaker.engine.documents import CapacityDoc, StreamDoc, enrich
+from matchmaker.engine.features import FEATURES
 from matchmaker.engine.ranker import Ranker
 from matchmaker.errors import NotFound
 
@@ -179,3 +180,14 @@ def test_candidates_include_blocked_material_even_without_text_overlap():
                           candidates=CandidateSettings(dense_k=0, lexical_k=0))
     assert ranker.candidate_ids(workwear_stream()) == ["c-text"]
     assert ranker.dense_index_name("capacity") == "ExactIndex"
+
+
+def test_features_of_reviewed_pairs_match_the_suggestions(ranker):
+    stream = workwear_stream()
+    suggested = {s.target_id: s for s in ranker.suggest_for_stream(stream)}
+    X = ranker.features_for_pairs([(stream, ranker.get("capacity", "c-far"))])
+    assert X.shape == (1, len(FEATURES))
+    assert X[0].tolist() == pytest.approx(
+        [suggested["c-far"].features[name] for name in FEATURES])
+    with pytest.raises(NotFound):
+        ranker.features_for_pairs([(stream, pallet_capacity("c-unknown"))])

@@ -11,6 +11,7 @@ from matchmaker.engine.scorer import (
     LabelledPairs,
     LearnedScorer,
     choose_scorer,
+    decision_grade,
     split_by_stream,
 )
 from matchmaker.errors import ValidationError
@@ -105,3 +106,13 @@ def test_untrained_learned_scorer_is_never_chosen():
     default = DefaultScorer()
     chosen, report = choose_scorer(default, LearnedScorer(), judged_pairs())
     assert chosen is default and report["reason"] == "no trained scorer"
+
+
+@pytest.mark.parametrize(("status", "reason", "grade"), [
+    ("agreed", None, 3), ("completed", None, 3), ("accepted", None, 2),
+    ("rejected", "too_far", 1), ("rejected", "wrong_material", 0),
+    ("rejected", "party_declined", 2), ("rejected", "duplicate", None),
+    ("withdrawn", None, None), ("proposed", None, None),
+])
+def test_review_decisions_map_to_training_grades(status, reason, grade):
+    assert decision_grade(status, reason) == grade

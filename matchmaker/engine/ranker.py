@@ -152,6 +152,23 @@ class Ranker:
             isinstance(query, StreamDoc), self.candidates)
         return [other.docs[r].id for r in rows]
 
+    def features_for_pairs(self, pairs: Sequence[tuple[StreamDoc, CapacityDoc]]) -> np.ndarray:
+        """(n, len(FEATURES)) features of given pairs, e.g. reviewed matches to train
+        a LearnedScorer on; each capacity must be in the ranker."""
+        rows = []
+        for stream, capacity in pairs:
+            side = self.capacities
+            row = side.row_of.get(capacity.id)
+            if row is None:
+                raise NotFound(f"capacity {capacity.id!r} is not in the ranker")
+            text = embed_text(stream)
+            semantic = side.vectors[row : row + 1] @ self._query_vector(stream, None)
+            lexical = self._lexical["capacity"].similarity(text, side.keys[row : row + 1])
+            matrix = pair_features(side.query_block(stream), side.block.take(np.array([row])),
+                                   semantic, lexical)
+            rows.append(matrix.values[0])
+        return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
+
     def dense_index_name(self, kind: str) -> str:
         """Which vector index serves the dense channel of one side ("ExactIndex", ...)."""
         index = self._dense.get(kind)

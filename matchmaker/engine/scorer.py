@@ -146,8 +146,26 @@ class LabelledPairs:
         return LabelledPairs(self.X[mask], self.y[mask], self.groups[mask])
 
 
-# decision outcome -> grade, for training from the review workflow
-DECISION_GRADES: dict[str, int] = {"agreed": 3, "accepted": 2, "rejected": 0}
+# A match's furthest status -> training grade (the judgments' 0-3 scale):
+# agreed work is a grade-3 match, an accepted one at least "can do the work".
+STATUS_GRADES: dict[str, int] = {
+    "completed": 3, "agreed": 3, "introduced": 2, "accepted": 2,
+}
+# Why a facilitator rejected -> grade: a near miss (right material and
+# service, one shortfall) or the right material for another service is
+# "related work" (1); a declining party says nothing against the match.
+REJECTION_GRADES: dict[str, int] = {
+    "wrong_material": 0, "wrong_service": 1, "too_far": 1, "not_enough_capacity": 1,
+    "certification_missing": 1, "party_declined": 2, "other": 0,
+}
+
+
+def decision_grade(status: str, reason_code: str | None = None) -> int | None:
+    """Training grade of a reviewed match; None when it teaches nothing
+    (still proposed, withdrawn, or rejected as a duplicate)."""
+    if status == "rejected":
+        return REJECTION_GRADES.get(reason_code or "other")
+    return STATUS_GRADES.get(status)
 
 
 def split_by_stream(pairs: LabelledPairs, heldout_share: float = 0.3,
