@@ -2,6 +2,7 @@
 
     python benchmarks/eval_engine.py [--data DIR] [--ablate] [--learned] [--worst N]
                                      [--max-per-organisation N] [--no-enrich]
+                                     [--free-text streams|both]
 
 Loads data.json + qrels.json from DIR (default: ../shared/eval/dev next to the
 repository), enriches every stream and capacity from its text, embeds with
@@ -52,6 +53,10 @@ def load(path: Path):
     data = json.loads(data_file.read_text(encoding="utf-8"))
     qrels = json.loads(qrels_file.read_text(encoding="utf-8"))
     return data, qrels
+
+
+def free_text_only(doc):
+    return dataclasses.replace(doc, materials=(), services=(), ewc_codes=(), language=None)
 
 
 def metrics(run: dict, qrels: dict, languages: dict[str, str]) -> dict:
@@ -123,6 +128,9 @@ def main() -> None:
     parser.add_argument("--ablate", action="store_true")
     parser.add_argument("--learned", action="store_true")
     parser.add_argument("--no-enrich", action="store_true")
+    parser.add_argument("--free-text", choices=("streams", "both"),
+                        help="drop materials, services, EWC codes and language first, "
+                             "as if only the free text had been filled in")
     parser.add_argument("--worst", type=int, default=0, help="print the N worst streams")
     parser.add_argument("--max-per-organisation", type=int, default=None,
                         help="diversity cap (default: the ranker's; 0 = no cap)")
@@ -130,6 +138,10 @@ def main() -> None:
 
     data, qrels = load(args.data)
     streams, capacities = docs_from_exchange(data)
+    if args.free_text:
+        streams = [free_text_only(d) for d in streams]
+        if args.free_text == "both":
+            capacities = [free_text_only(d) for d in capacities]
     started = time.perf_counter()
     embedder = get_embedder("use-multilingual")
     if not args.no_enrich:
