@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from matchmaker.taxonomy import MATERIAL_PARENT
+from matchmaker.taxonomy import material_children
 
 
 def paginate(session: Session, query: sa.Select, page: int, page_size: int) -> dict[str, Any]:
@@ -49,8 +49,5 @@ class Shown:
 
 def material_and_narrower(material: str) -> list[str]:
     """`textiles` -> textiles, clothing, workwear, ...: asking for a parent finds its children."""
-    found = [material]
-    for child, parent in MATERIAL_PARENT.items():
-        if parent == material:
-            found += material_and_narrower(child)
-    return found
+    return [material, *(m for child in material_children(material)
+                        for m in material_and_narrower(child))]
