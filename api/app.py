@@ -58,6 +58,9 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
                       personal.blp, onboarding.blp, suggestions.blp, exchange.blp):
         api.register_blueprint(blueprint)
     problems.register(app)
+    from api import web
+
+    web.install(app)
     return app
 
 

@@ -1,0 +1,24 @@
+"""The web pages for facilitators, companies and social enterprises (server-rendered).
+
+`install(app)` adds the language selection, the security defaults and the pages'
+blueprint; the views call the same domain functions as the JSON API.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from api.auth import current_user
+from api.web import i18n, labels, security
+from api.web.security import csrf_token
+
+
+def install(app: Flask) -> None:
+    from api.web import account, common, hubs, items, review  # noqa: F401  (views register on bp)
+
+    i18n.install(app)
+    labels.install(app)
+    security.install(app)
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals["current_user"] = current_user
+    app.jinja_env.globals["languages"] = i18n.LANGUAGE_NAMES
+    app.register_blueprint(common.bp)

@@ -1,0 +1,61 @@
+"""Signing in and out, the language switch, and the home page that sends each user on."""
+from __future__ import annotations
+
+from flask import redirect, request, session, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from api.app import db_session
+from api.auth import current_user
+from api.web.common import bp, page, safe_next, signed_in
+from api.web.i18n import LANGUAGES
+from matchmaker.scoping import SOCIAL_ENTERPRISE
+from matchmaker.tokens import authenticate
+
+
+@bp.get("/")
+def home() -> Response:
+    user = signed_in()
+    if user.role in ("facilitator", "admin") and user.hubs:
+        return redirect(url_for("web.queue", hub_id=user.hubs[0].id))
+    if user.organisation is not None and user.organisation.kind == SOCIAL_ENTERPRISE:
+        return redirect(url_for("web.my_items", kind="capacities"))
+    return redirect(url_for("web.my_items", kind="streams"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | tuple[str, int]:
+    target = safe_next(request.values.get("next"), url_for("web.home"))
+    if request.method == "GET":
+        if current_user() is not None:
+            return redirect(target)
+        return page("login.html", next=target)
+    email = request.form.get("email", "").strip()
+    user = authenticate(db_session(), email, request.form.get("password", ""))
+    if user is None:
+        return page("login.html", 401, next=target, email=email,
+                    error=_("Wrong e-mail address or password."))
+    language = session.get("language")
+    # A new session on sign-in: a session id planted before cannot be taken over.
+    session.clear()
+    session["user_id"] = user.id
+    if language:
+        session["language"] = language
+    return redirect(target)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    language = session.get("language")
+    session.clear()
+    if language:
+        session["language"] = language
+    return redirect(url_for("web.login"))
+
+
+@bp.post("/language")
+def choose_language() -> Response:
+    language = request.form.get("language")
+    if language in LANGUAGES:
+        session["language"] = language
+    return redirect(safe_next(request.form.get("next"), url_for("web.home")))

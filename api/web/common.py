@@ -1,0 +1,83 @@
+"""The pages' blueprint and what every page shares: the signed-in user, errors as pages.
+
+Views live in the sibling modules and register on `bp`. Domain errors become a page
+in the user's language with the right status; a match or hub the user may not
+decide on is a 404, so other hubs cannot even tell that it exists.
+"""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from api.auth import current_user
+from api.web.security import check_csrf
+from matchmaker.errors import Conflict, NotFound, PermissionDenied
+from models import User
+
+bp = Blueprint("web", __name__)
+bp.before_request(check_csrf)
+
+
+class SignInRequired(Exception):
+    """Raised by `signed_in()`; answered with a redirect to the login page."""
+
+
+def signed_in() -> User:
+    """The signed-in user of a page; anyone else is sent to the login page."""
+    user = current_user()
+    if user is None:
+        raise SignInRequired
+    return user
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only a path on this site: a login link must not send anyone elsewhere."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    return render_template(template, **context), status
+
+
+@bp.errorhandler(SignInRequired)
+def _sign_in(_error: SignInRequired) -> Response:
+    return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
+
+
+@bp.errorhandler(NotFound)
+def _not_found(_error: NotFound) -> tuple[str, int]:
+    return page("error.html", 404, title=_("Not found"),
+                message=_("This page does not exist, or it is not yours to see."))
+
+
+@bp.errorhandler(PermissionDenied)
+def _denied(_error: PermissionDenied) -> tuple[str, int]:
+    return page("error.html", 403, title=_("Not allowed"),
+                message=_("You may not do this with your account."))
+
+
+@bp.errorhandler(Conflict)
+def _conflict(_error: Conflict) -> tuple[str, int]:
+    return page("error.html", 409, title=_("Changed meanwhile"),
+                message=_("Someone changed this in the meantime, or this step is not "
+                          "possible any more. Reload the page and try again."))
+
+
+@bp.errorhandler(HTTPException)
+def _http(error: HTTPException) -> tuple[str, int]:
+    code = error.code or 500
+    if code == 400 and error.description == "csrf":
+        return page("error.html", 400, title=_("Form expired"),
+                    message=_("The form was too old or not sent by this site. "
+                              "Go back, reload the page and send it again."))
+    return page("error.html", code, title=str(code), message=error.name)

@@ -1,0 +1,117 @@
+"""A hub's own pages: the KPI dashboard per period with CSV and Excel downloads, and the
+form to record an activity. Figures come from `matchmaker.kpis`, activities are written
+by `matchmaker.activities`, both for the hub's facilitators only (others get a 404)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import Response, redirect, request, url_for
+from flask_babel import gettext as _
+
+from api.app import db_session
+from api.web.common import bp, page, signed_in
+from api.web.review import facilitated_hub
+from matchmaker import activities, kpis
+from matchmaker.errors import ValidationError
+from models import ACTIVITY_KINDS, Activity, Organisation
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _period() -> tuple[dt.date, dt.date]:
+    """[start, end) from the query (`start`, `end` inclusive), else the current year."""
+    today = dt.date.today()
+    try:
+        start = dt.date.fromisoformat(request.args.get("start", ""))
+    except ValueError:
+        start = dt.date(today.year, 1, 1)
+    try:
+        last = dt.date.fromisoformat(request.args.get("end", ""))
+    except ValueError:
+        last = dt.date(start.year, 12, 31)
+    return start, max(last, start) + dt.timedelta(days=1)
+
+
+def _report(hub_id: int) -> kpis.KpiReport:
+    hub = facilitated_hub(hub_id)
+    start, end = _period()
+    return kpis.compute(db_session(), hub.id, start, end)
+
+
+@bp.get("/hubs/<int:hub_id>/kpis")
+def hub_kpis(hub_id: int) -> tuple[str, int]:
+    report = _report(hub_id)
+    by_objective: dict[str, list[kpis.KpiRow]] = {}
+    for row in report.rows:
+        by_objective.setdefault(row.objective, []).append(row)
+    return page("kpis.html", hub=facilitated_hub(hub_id), report=report,
+                last_day=report.end - dt.timedelta(days=1), by_objective=by_objective)
+
+
+def _download(hub_id: int, body: str | bytes, mimetype: str, suffix: str) -> Response:
+    report = _report(hub_id)
+    name = f"kpis-hub{hub_id}-{report.start}-{report.end - dt.timedelta(days=1)}.{suffix}"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/hubs/<int:hub_id>/kpis.csv")
+def hub_kpis_csv(hub_id: int) -> Response:
+    return _download(hub_id, kpis.to_csv(_report(hub_id)), "text/csv", "csv")
+
+
+@bp.get("/hubs/<int:hub_id>/kpis.xlsx")
+def hub_kpis_xlsx(hub_id: int) -> Response:
+    return _download(hub_id, kpis.to_xlsx(_report(hub_id)), XLSX, "xlsx")
+
+
+def _activity_page(hub_id: int, errors: dict[str, str], status: int = 200
+                   ) -> tuple[str, int]:
+    hub = facilitated_hub(hub_id)
+    session = db_session()
+    organisations = session.scalars(sa.select(Organisation).where(
+        Organisation.hub_id == hub.id).order_by(Organisation.name)).all()
+    recent = session.scalars(sa.select(Activity).where(Activity.hub_id == hub.id).order_by(
+        Activity.date.desc(), Activity.id.desc()).limit(20)).all()
+    return page("activities.html", status, hub=hub, organisations=organisations,
+                recent=recent, kinds=ACTIVITY_KINDS, errors=errors,
+                form=request.form)
+
+
+@bp.get("/hubs/<int:hub_id>/activities")
+def new_activity(hub_id: int) -> tuple[str, int]:
+    return _activity_page(hub_id, {})
+
+
+@bp.post("/hubs/<int:hub_id>/activities")
+def record_activity(hub_id: int) -> Response | tuple[str, int]:
+    hub = facilitated_hub(hub_id)
+    form = request.form
+    errors: dict[str, str] = {}
+    kind = form.get("kind", "")
+    if kind not in ACTIVITY_KINDS:
+        errors["kind"] = _("Choose the kind of activity.")
+    title = form.get("title", "").strip()
+    if not title:
+        errors["title"] = _("Give a short title.")
+    try:
+        date = dt.date.fromisoformat(form.get("date", ""))
+    except ValueError:
+        errors["date"] = _("Give a date.")
+    others = form.get("other_participants", "0").strip() or "0"
+    if not others.isdigit():
+        errors["other_participants"] = _("Give a whole number of zero or more.")
+    if errors:
+        return _activity_page(hub_id, errors, 400)
+    session = db_session()
+    try:
+        activities.record_activity(
+            session, signed_in(), hub, kind, date, title,
+            organisation_ids=[int(i) for i in form.getlist("organisations") if i.isdigit()],
+            other_participants=int(others))
+    except ValidationError:
+        return _activity_page(hub_id, {"organisations": _("Choose organisations from the list.")},
+                              400)
+    session.commit()
+    return redirect(url_for("web.new_activity", hub_id=hub.id, saved=1))

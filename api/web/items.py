@@ -1,0 +1,202 @@
+"""Companies' material streams and social enterprises' capacities: list, register, edit.
+
+One form for both kinds (`kind` is "streams" or "capacities"). While the description is
+typed, the page asks `/analysis` (which calls `matchmaker.analysis.analyse`) for
+materials, services and a quantity to confirm; without JavaScript the "Suggest tags"
+button sends the form back with the same suggestions. Writes go through
+`matchmaker.registration`, visibility through `matchmaker.scoping`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from api.app import db_session
+from api.web.common import bp, page, signed_in
+from api.web.i18n import page_language, vocabulary_label
+from matchmaker import registration, scoping, taxonomy
+from matchmaker.analysis import Analysis, analyse
+from models import Capacity, Match, Organisation, Stream
+
+MODELS: dict[str, type[Stream] | type[Capacity]] = {"streams": Stream, "capacities": Capacity}
+ROLES = {"streams": "stream", "capacities": "capacity"}
+
+
+def _model(kind: str) -> type[Stream] | type[Capacity]:
+    if kind not in MODELS:
+        abort(404)
+    return MODELS[kind]
+
+
+def _organisation() -> Organisation:
+    """The organisation a new item is for: the member's own, or one a facilitator manages."""
+    user = signed_in()
+    organisation_id = request.values.get("organisation", type=int) or user.organisation_id
+    if organisation_id is None:
+        abort(404)
+    return scoping.load(db_session(), user, Organisation, organisation_id, manage=True)
+
+
+@bp.get("/my/<kind>")
+def my_items(kind: str) -> tuple[str, int]:
+    model, user = _model(kind), signed_in()
+    session = db_session()
+    items = session.scalars(sa.select(model).where(scoping.managed(user, model))
+                            .order_by(model.updated_at.desc())).all()
+    column = Match.stream_id if model is Stream else Match.capacity_id
+    matches = session.scalars(sa.select(Match).where(
+        column.in_([i.id for i in items]), scoping.visible(user, Match))).all() if items else []
+    return page("my_items.html", kind=kind, items=items, matches=matches)
+
+
+def _text_analysis(form: MultiDict, kind: str) -> Analysis | None:
+    text = "\n".join(t for t in (form.get("title", ""), form.get("description", "")) if t.strip())
+    return analyse(text, None, role=ROLES[kind]) if text.strip() else None
+
+
+def _values(form: MultiDict, kind: str, errors: dict[str, str]) -> dict[str, Any]:
+    """Form fields -> the item's values; unknown vocabulary ids are dropped, not stored."""
+    values: dict[str, Any] = {
+        "title": form.get("title", "").strip(),
+        "description": form.get("description", "").strip(),
+        "materials": [m for m in dict.fromkeys(form.getlist("materials") + [form.get(
+            "other_material", "")]) if m in taxonomy.MATERIALS],
+    }
+    if not values["title"]:
+        errors["title"] = _("Give a short title.")
+    services = [s for s in form.getlist("services") if s in taxonomy.SERVICES]
+    prefix = "quantity" if kind == "streams" else "capacity"
+    amount = _number(form, "amount", errors)
+    values[f"{prefix}_amount"] = amount
+    values[f"{prefix}_unit"] = form.get("unit") if form.get("unit") in taxonomy.UNITS else None
+    values[f"{prefix}_per"] = form.get("per") if form.get("per") in taxonomy.PERIODS else None
+    if kind == "streams":
+        values["services_wanted"] = services
+        values["municipality"] = form.get("municipality", "").strip() or None
+        values["postcode"] = form.get("postcode", "").strip() or None
+    else:
+        values["services"] = services
+        values["certifications"] = [c for c in form.getlist("certifications")
+                                    if c in taxonomy.CERTIFICATIONS]
+        values["service_radius_km"] = _number(form, "service_radius_km", errors)
+        values["target_group_fte"] = _number(form, "target_group_fte", errors)
+    return values
+
+
+def _number(form: MultiDict, name: str, errors: dict[str, str]) -> float | None:
+    raw = form.get(name, "").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        errors[name] = _("Give a number, for example 1200 or 2,5.")
+        return None
+    if value < 0:
+        errors[name] = _("Give a number of zero or more.")
+    return value
+
+
+def _form_page(kind: str, form: MultiDict, item: Stream | Capacity | None = None,
+               errors: dict[str, str] | None = None, analysis: Analysis | None = None,
+               status: int = 200) -> tuple[str, int]:
+    if analysis and analysis.quantity and not form.get("amount"):
+        # A suggested quantity fills empty fields only; what the user typed stays.
+        form = MultiDict(form)
+        form["amount"] = f"{analysis.quantity.amount:g}"
+        form["unit"], form["per"] = analysis.quantity.unit, analysis.quantity.per
+    return page("item_form.html", status, kind=kind, item=item, form=form,
+                errors=errors or {}, analysis=analysis, taxonomy=taxonomy)
+
+
+def _item_form(item: Stream | Capacity) -> MultiDict:
+    stream = isinstance(item, Stream)
+    prefix = "quantity" if stream else "capacity"
+    form = MultiDict({"title": item.title, "description": item.description,
+                      "amount": "" if getattr(item, f"{prefix}_amount") is None
+                      else f"{getattr(item, f'{prefix}_amount'):g}",
+                      "unit": getattr(item, f"{prefix}_unit") or "",
+                      "per": getattr(item, f"{prefix}_per") or "",
+                      "status": item.status, "version": str(item.version)})
+    form.setlist("materials", item.materials)
+    form.setlist("services", item.services_wanted if stream else item.services)
+    if stream:
+        form.update({"municipality": item.municipality or "", "postcode": item.postcode or ""})
+    else:
+        form.setlist("certifications", item.certifications)
+        for name in ("service_radius_km", "target_group_fte"):
+            value = getattr(item, name)
+            form[name] = "" if value is None else f"{value:g}"
+    return form
+
+
+@bp.route("/<kind>/new", methods=["GET", "POST"])
+def new_item(kind: str) -> Response | tuple[str, int]:
+    model = _model(kind)
+    organisation = _organisation()
+    if request.method == "GET":
+        return _form_page(kind, MultiDict({"status": "published"}))
+    form = request.form
+    errors: dict[str, str] = {}
+    values = _values(form, kind, errors)
+    if form.get("action") == "analyse" or errors:
+        return _form_page(kind, form, errors=errors, analysis=_text_analysis(form, kind),
+                          status=400 if errors else 200)
+    session, user = db_session(), signed_in()
+    item = registration.create_item(session, user, model, organisation, values)
+    session.flush()
+    if form.get("status") == "draft":
+        registration.set_item_status(session, user, item, "draft")
+    session.commit()
+    return redirect(url_for("web.my_items", kind=kind, saved=item.id))
+
+
+@bp.route("/<kind>/<int:item_id>/edit", methods=["GET", "POST"])
+def edit_item(kind: str, item_id: int) -> Response | tuple[str, int]:
+    model = _model(kind)
+    session, user = db_session(), signed_in()
+    item = scoping.load(session, user, model, item_id, manage=True)
+    if request.method == "GET":
+        return _form_page(kind, _item_form(item), item)
+    form = request.form
+    errors: dict[str, str] = {}
+    values = _values(form, kind, errors)
+    if form.get("action") == "analyse" or errors:
+        return _form_page(kind, form, item, errors, _text_analysis(form, kind),
+                          status=400 if errors else 200)
+    version = form.get("version", type=int)
+    registration.update_item(session, user, item, values, version)
+    if form.get("status") in ("draft", "published", "closed") and form["status"] != item.status:
+        registration.set_item_status(session, user, item, form["status"])
+    session.commit()
+    return redirect(url_for("web.my_items", kind=kind, saved=item.id))
+
+
+@bp.post("/analysis")
+def text_analysis() -> Response:
+    """What the typed text speaks of, labelled in the page's language, for the form's script."""
+    signed_in()
+    kind = request.form.get("kind", "streams")
+    found = _text_analysis(request.form, kind if kind in ROLES else "streams")
+    if found is None:
+        return jsonify(materials=[], services=[], certifications=[], quantity=None)
+    language = page_language()
+
+    def listed(suggestions: list, vocabulary: str) -> list[dict[str, Any]]:
+        return [{"id": s.id, "label": taxonomy.label(vocabulary, s.id, language),
+                 "evidence": s.evidence} for s in suggestions]
+
+    quantity = found.quantity
+    return jsonify(
+        materials=listed(found.materials, "material"),
+        services=listed(found.services, "service"),
+        certifications=listed(found.certifications, "certification"),
+        quantity=None if quantity is None else {
+            "amount": f"{quantity.amount:g}", "unit": quantity.unit, "per": quantity.per,
+            "label": f"{quantity.amount:g} {vocabulary_label(quantity.unit, 'unit')} "
+                     f"{vocabulary_label(quantity.per, 'period')}"})

@@ -1,0 +1,186 @@
+"""The facilitator's pages: the hub's review queue, a match with its explanation, decisions.
+
+Taking a suggestion and deciding call `matchmaker.workflow`, exactly as the API does;
+hubs and matches a user does not facilitate are a 404.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import redirect, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from api.app import db_session, send_mail
+from api.suggestion_index import suggestion_service
+from api.web.common import bp, page, signed_in
+from api.web.i18n import page_language
+from matchmaker import notifications, scoping, workflow
+from matchmaker.engine.ranker import Suggestion
+from matchmaker.errors import NotFound, ValidationError
+from models import Capacity, Hub, Match, Stream
+
+QUEUE_LENGTH = 60
+PER_STREAM = 3
+# A pair the engine does not rank at all (a facilitator's own idea) is still taken.
+MANUAL_SCORER = "manual"
+
+
+def facilitated_hub(hub_id: int) -> Hub:
+    user = signed_in()
+    hub = db_session().get(Hub, hub_id)
+    if hub is None or not scoping.facilitates(user, hub.id):
+        raise NotFound(f"hub {hub_id} not found")
+    return hub
+
+
+def decidable_match(match_id: int) -> Match:
+    match = db_session().scalar(sa.select(Match).where(
+        Match.id == match_id, scoping.managed(signed_in(), Match)))
+    if match is None:
+        raise NotFound(f"match {match_id} not found")
+    return match
+
+
+def _passes(stream: Stream, capacity: Capacity, filters: dict[str, str]) -> bool:
+    material, service = filters["material"], filters["service"]
+    municipality, text = filters["municipality"], filters["q"]
+    if material and material not in stream.materials + capacity.materials:
+        return False
+    if service and service not in stream.services_wanted + capacity.services:
+        return False
+    if municipality and municipality.lower() not in (stream.municipality or "").lower():
+        return False
+    return not text or text.lower() in f"{stream.title} {capacity.title}".lower()
+
+
+@bp.get("/hubs/<int:hub_id>/queue")
+def queue(hub_id: int) -> tuple[str, int]:
+    hub = facilitated_hub(hub_id)
+    session = db_session()
+    found = suggestion_service().hub_queue(session, hub.id, QUEUE_LENGTH, PER_STREAM,
+                                           page_language())
+    streams = {s.id: s for s in session.scalars(
+        sa.select(Stream).where(Stream.id.in_({q.stream_id for q in found})))}
+    capacities = {c.id: c for c in session.scalars(
+        sa.select(Capacity).where(Capacity.id.in_({q.capacity_id for q in found})))}
+    filters = {key: request.args.get(key, "").strip()
+               for key in ("material", "service", "municipality", "q")}
+    rows = [(streams[q.stream_id], capacities[q.capacity_id], q.suggestion) for q in found
+            if q.stream_id in streams and q.capacity_id in capacities]
+    rows = [r for r in rows if _passes(r[0], r[1], filters)]
+    status = request.args.get("status", "")
+    in_review = sa.select(Match).where(Match.hub_id == hub.id).order_by(Match.updated_at.desc())
+    if status:
+        in_review = in_review.where(Match.status == status)
+    return page("queue.html", hub=hub, rows=rows, filters=filters, status_filter=status,
+                statuses=tuple(workflow.TRANSITIONS), matches=session.scalars(in_review).all())
+
+
+@bp.post("/hubs/<int:hub_id>/take")
+def take(hub_id: int) -> Response:
+    """Take a suggested pair into review; the stream's hub decides on it."""
+    hub = facilitated_hub(hub_id)
+    session, user = db_session(), signed_in()
+    stream = scoping.load(session, user, Stream, request.form.get("stream_id", type=int) or 0)
+    capacity = scoping.load(session, user, Capacity,
+                            request.form.get("capacity_id", type=int) or 0)
+    if stream.organisation.hub_id != hub.id:
+        raise NotFound(f"stream {stream.id} not found")
+    found = _pair(stream.id, capacity.id)
+    if found is None:
+        score, features, scorer = 0.0, {}, MANUAL_SCORER
+    else:
+        score, features = found.score, found.features
+        scorer = suggestion_service().scorer_version
+    match = workflow.take_suggestion(session, user, stream, capacity, score=score,
+                                     features=features, scorer_version=scorer)
+    session.commit()
+    return redirect(url_for("web.match", match_id=match.id))
+
+
+def _pair(stream_id: int, capacity_id: int) -> Suggestion | None:
+    """The engine's view of one pair now, with reasons in the page's language."""
+    for s in suggestion_service().for_stream(db_session(), stream_id, 100, page_language()):
+        if int(s.target_id) == capacity_id:
+            return s
+    return None
+
+
+def _match_page(match: Match, status: int = 200, errors: dict[str, str] | None = None
+                ) -> tuple[str, int]:
+    return page("match.html", status, match=match, pair=_pair(match.stream_id, match.capacity_id),
+                next_steps=workflow.TRANSITIONS[match.status],
+                reason_codes=workflow.REASON_CODES, errors=errors or {},
+                form=request.form)
+
+
+@bp.get("/matches/<int:match_id>")
+def match(match_id: int) -> tuple[str, int]:
+    return _match_page(decidable_match(match_id))
+
+
+def _number(name: str, errors: dict[str, str], required: bool = False) -> float | None:
+    raw = request.form.get(name, "").strip().replace(",", ".")
+    if not raw:
+        if required:
+            errors[name] = _("Fill this in.")
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        errors[name] = _("Give a number, for example 1200 or 2,5.")
+        return None
+    if value < 0:
+        errors[name] = _("Give a number of zero or more.")
+    return value
+
+
+def _date(name: str, errors: dict[str, str]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.form.get(name, ""))
+    except ValueError:
+        errors[name] = _("Give a date.")
+        return None
+
+
+def _transition(to_status: str, errors: dict[str, str]) -> workflow.Transition:
+    agreement = completed = None
+    if to_status == "agreed":
+        volume = _number("volume_kg", errors, required=True)
+        start, end = _date("period_start", errors), _date("period_end", errors)
+        hours, fte = _number("estimated_hours", errors), _number("estimated_fte", errors)
+        if hours is None and fte is None and "estimated_hours" not in errors:
+            errors["estimated_hours"] = _("Give the hours or the FTE for the target group.")
+        if start and end and end < start:
+            errors["period_end"] = _("The end comes before the start.")
+        if not errors:
+            agreement = workflow.Agreement(volume or 0.0, start, end, hours, fte,
+                                           new_service=bool(request.form.get("new_service")))
+    if to_status == "completed":
+        completed = _number("completed_volume_kg", errors, required=True)
+    reason = request.form.get("reason_code") or None
+    if to_status == "rejected" and reason not in workflow.REASON_CODES:
+        errors["reason_code"] = _("Choose why this match is rejected.")
+    return workflow.Transition(
+        to_status=to_status, expected_version=request.form.get("version", type=int) or 0,
+        reason_code=reason, note=request.form.get("note", "").strip(), agreement=agreement,
+        completed_volume_kg=completed)
+
+
+@bp.post("/matches/<int:match_id>/decide")
+def decide(match_id: int) -> Response | tuple[str, int]:
+    match = decidable_match(match_id)
+    session = db_session()
+    errors: dict[str, str] = {}
+    change = _transition(request.form.get("to_status", ""), errors)
+    if errors:
+        return _match_page(match, 400, errors)
+    try:
+        decision = workflow.decide(session, signed_in(), match, change)
+    except ValidationError as err:
+        return _match_page(match, 400, {e.path: e.message for e in err.errors})
+    session.commit()
+    send_mail(notifications.decision_mails(match, decision))
+    return redirect(url_for("web.match", match_id=match.id))

@@ -1,0 +1,253 @@
+"""The web pages through Flask's test client on the `world` of two hubs: sign-in, CSRF,
+headers, languages, the facilitator's review, a company's stream form, KPIs, activities."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Browser:
+    """The test client plus the page's CSRF token, the way a browser sends forms."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.token = ""
+
+    def get(self, path: str, **kw):
+        response = self.client.get(path, **kw)
+        found = response.mimetype == "text/html" and CSRF.search(response.get_data(as_text=True))
+        if found:
+            self.token = found.group(1)
+        return response
+
+    def post(self, path: str, data: dict | None = None, **kw):
+        if not self.token:
+            self.get("/login")
+        return self.client.post(path, data={"csrf_token": self.token, **(data or {})}, **kw)
+
+    def login(self, email: str) -> Browser:
+        self.get("/login")
+        response = self.post("/login", {"email": email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        self.get("/", follow_redirects=True)
+        return self
+
+
+@pytest.fixture
+def browser(api_app) -> Browser:
+    return Browser(api_app.test_client())
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_login_page_is_dutch_by_default_with_csrf_token_and_security_headers(browser):
+    response = browser.get("/login")
+    assert response.status_code == 200
+    assert "Aanmelden" in text(response) and '<html lang="nl"' in text(response)
+    assert CSRF.search(text(response))
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_post_without_csrf_token_is_refused(browser, world):
+    response = browser.client.post("/login", data={"email": "fac-a@example.org",
+                                                   "password": PASSWORD})
+    assert response.status_code == 400
+    assert "Formulier verlopen" in text(response)
+
+
+def test_wrong_password_shows_the_error_next_to_the_form(browser, world):
+    browser.get("/login")
+    response = browser.post("/login", {"email": "fac-a@example.org", "password": "nope"})
+    assert response.status_code == 401
+    assert "Verkeerd e-mailadres of wachtwoord." in text(response)
+
+
+def test_session_cookie_is_http_only_and_renewed_on_sign_in(browser, world):
+    browser.get("/login")
+    before = browser.client.get_cookie("session").value
+    response = browser.post("/login", {"email": "fac-a@example.org", "password": PASSWORD})
+    assert "HttpOnly" in response.headers["Set-Cookie"]
+    assert browser.client.get_cookie("session").value != before
+
+
+def test_signed_out_visitor_is_sent_to_the_login_page(browser, world):
+    response = browser.get(f"/hubs/{world.ids['hub_a']}/queue")
+    assert response.status_code == 302
+    assert response.location.startswith("/login?next=")
+
+
+def test_login_never_redirects_to_another_site(browser, world):
+    browser.get("/login")
+    response = browser.post("/login?next=//evil.example/", {
+        "email": "fac-a@example.org", "password": PASSWORD, "next": "https://evil.example/"})
+    assert response.location == "/"
+
+
+def test_language_switch_shows_the_french_page_and_is_kept(browser, world):
+    browser.login("fac-a@example.org")
+    browser.post("/language", {"language": "fr", "next": "/login"})
+    response = browser.get(f"/hubs/{world.ids['hub_a']}/kpis")
+    assert '<html lang="fr"' in text(response)
+    assert "Mise en réseau" in text(response) and "Télécharger en Excel" in text(response)
+    browser.post("/language", {"language": "en"})
+    assert "Networking" in text(browser.get(f"/hubs/{world.ids['hub_a']}/kpis"))
+
+
+def _take_first_suggestion(browser: Browser, hub_id: int, stream_id: int) -> str:
+    queue = text(browser.get(f"/hubs/{hub_id}/queue"))
+    pairs = re.findall(r'name="stream_id" value="(\d+)">\s*<input type="hidden" '
+                       r'name="capacity_id" value="(\d+)"', queue)
+    capacity_id = next(c for s, c in pairs if int(s) == stream_id)
+    response = browser.post(f"/hubs/{hub_id}/take", {"stream_id": stream_id,
+                                                     "capacity_id": capacity_id})
+    assert response.status_code == 302
+    return response.location
+
+
+def test_facilitator_takes_a_suggestion_and_accepts_it_with_the_explanation_shown(
+        browser, world):
+    browser.login("fac-a@example.org")
+    match_page = _take_first_suggestion(browser, world.ids["hub_a"], world.ids["stream_a"])
+    page = text(browser.get(match_page))
+    assert "Waarom deze match" in page and "Werkkledij a" in page
+    assert 'class="reasons"' in page
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    response = browser.post(match_page.replace("/matches/", "/matches/") + "/decide",
+                            {"to_status": "accepted", "version": version, "note": ""})
+    assert response.status_code == 302
+    assert "aanvaard" in text(browser.get(match_page))
+
+
+def test_reject_without_reason_shows_the_error_next_to_the_field(browser, world):
+    browser.login("fac-a@example.org")
+    match_page = _take_first_suggestion(browser, world.ids["hub_a"], world.ids["stream_a"])
+    version = re.search(r'name="version" value="(\d+)"', text(browser.get(match_page))).group(1)
+    response = browser.post(match_page + "/decide", {"to_status": "rejected", "version": version})
+    assert response.status_code == 400
+    assert 'id="reason_code-error"' in text(response)
+    assert "Kies waarom deze match afgewezen wordt." in text(response)
+
+
+def test_a_stale_decision_is_refused(browser, world):
+    browser.login("fac-a@example.org")
+    match_page = _take_first_suggestion(browser, world.ids["hub_a"], world.ids["stream_a"])
+    response = browser.post(match_page + "/decide", {"to_status": "accepted", "version": "99"})
+    assert response.status_code == 409
+
+
+def test_facilitator_of_other_hub_gets_404(browser, world):
+    browser.login("fac-a@example.org")
+    match_page = _take_first_suggestion(browser, world.ids["hub_a"], world.ids["stream_a"])
+    other = Browser(browser.client.application.test_client()).login("fac-b@example.org")
+    hub_a = world.ids["hub_a"]
+    for path in (match_page, f"/hubs/{hub_a}/queue", f"/hubs/{hub_a}/kpis",
+                 f"/hubs/{hub_a}/kpis.csv", f"/hubs/{hub_a}/activities"):
+        assert other.get(path).status_code == 404, path
+    assert "Werkkledij a" not in text(other.get(f"/hubs/{world.ids['hub_b']}/queue"))
+
+
+def test_member_cannot_open_facilitator_pages(browser, world):
+    browser.login("co-a@example.org")
+    assert browser.get(f"/hubs/{world.ids['hub_a']}/queue").status_code == 404
+
+
+def test_company_registers_a_stream_from_free_text_with_the_suggested_tags(browser, world):
+    browser.login("co-a@example.org")
+    description = "Wij hebben elke maand 2 ton gebruikte werkkledij die opgehaald moet worden."
+    form = {"title": "Werkkledij", "description": description, "status": "published"}
+    suggested = browser.post("/streams/new", {**form, "action": "analyse"})
+    assert suggested.status_code == 200
+    page = text(suggested)
+    assert 'value="workwear"' in page and "voorgesteld" in page
+    assert 'id="amount" name="amount" inputmode="decimal" value="2"' in page
+    response = browser.post("/streams/new", {**form, "action": "save", "materials": "workwear",
+                                             "services": "collection", "amount": "2",
+                                             "unit": "t", "per": "month"})
+    assert response.status_code == 302
+    listing = text(browser.get("/my/streams"))
+    assert "Werkkledij" in listing and "gepubliceerd" in listing
+
+
+def test_analysis_endpoint_suggests_materials_in_the_page_language(browser, world):
+    browser.login("co-a@example.org")
+    browser.post("/language", {"language": "fr"})
+    response = browser.client.post("/analysis", data={
+        "kind": "streams", "title": "", "description": "oude laptops en pc's"},
+        headers={"X-CSRF-Token": browser.token})
+    assert response.status_code == 200
+    ids = [m["id"] for m in response.get_json()["materials"]]
+    assert any("ict" in i or "laptop" in i or "electronics" in i for i in ids), ids
+
+
+def test_form_errors_are_shown_next_to_the_field(browser, world):
+    browser.login("co-a@example.org")
+    response = browser.post("/streams/new", {"title": "", "amount": "veel", "action": "save"})
+    assert response.status_code == 400
+    page = text(response)
+    assert 'id="title-error"' in page and "Geef een korte titel." in page
+    assert 'id="amount-error"' in page
+
+
+def test_description_with_script_is_shown_as_text(browser, world):
+    browser.login("co-a@example.org")
+    browser.post("/streams/new", {"title": "<script>alert(1)</script>", "action": "save",
+                                  "description": "<script>alert(2)</script>"})
+    page = text(browser.get("/my/streams"))
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_company_edits_its_stream_and_another_company_cannot(browser, world):
+    browser.login("co-a@example.org")
+    path = f"/streams/{world.ids['stream_a']}/edit"
+    page = text(browser.get(path))
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    response = browser.post(path, {"title": "Werkkledij en handschoenen", "version": version,
+                                   "materials": "workwear", "status": "published"})
+    assert response.status_code == 302
+    assert "Werkkledij en handschoenen" in text(browser.get("/my/streams"))
+    other = Browser(browser.client.application.test_client()).login("co-b@example.org")
+    assert other.get(path).status_code in (403, 404)
+
+
+def test_kpi_dashboard_counts_the_accepted_match_and_downloads(browser, world):
+    browser.login("fac-a@example.org")
+    match_page = _take_first_suggestion(browser, world.ids["hub_a"], world.ids["stream_a"])
+    version = re.search(r'name="version" value="(\d+)"', text(browser.get(match_page))).group(1)
+    browser.post(match_page + "/decide", {"to_status": "accepted", "version": version})
+    hub = world.ids["hub_a"]
+    page = text(browser.get(f"/hubs/{hub}/kpis"))
+    row = re.search(r'data-kpi="matches_accepted">.*?<td class="num">([^<]+)</td>', page, re.S)
+    assert row.group(1).strip() == "1"
+    csv = browser.get(f"/hubs/{hub}/kpis.csv")
+    assert csv.mimetype == "text/csv" and "matches_accepted,1.0" in text(csv)
+    xlsx = browser.get(f"/hubs/{hub}/kpis.xlsx")
+    assert xlsx.data[:2] == b"PK"
+
+
+def test_facilitator_records_an_activity_that_the_kpis_count(browser, world):
+    browser.login("fac-a@example.org")
+    hub = world.ids["hub_a"]
+    import datetime as dt
+
+    today = dt.date.today().isoformat()
+    response = browser.post(f"/hubs/{hub}/activities", {
+        "kind": "network_event", "title": "Netwerkontbijt", "date": today,
+        "organisations": str(world.ids["org_co_a"]), "other_participants": "3"})
+    assert response.status_code == 302
+    assert "Netwerkontbijt" in text(browser.get(f"/hubs/{hub}/activities"))
+    page = text(browser.get(f"/hubs/{hub}/kpis"))
+    row = re.search(r'data-kpi="network_participants">.*?<td class="num">([^<]+)</td>', page,
+                    re.S)
+    assert row.group(1).strip() == "4"
