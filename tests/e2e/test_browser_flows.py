@@ -1,0 +1,192 @@
+"""End-to-end: Debian's Chromium, driven by Playwright, against the app served on 127.0.0.1
+with a real SQLite database holding the demo data and its index.
+
+One story in steps, each a test: a company registers a stream from free text and accepts
+the suggested tags; the facilitator of its hub finds the suggestion, reads the explanation
+and accepts it; another hub's facilitator cannot see it; the KPI dashboard counts it; the
+language switch shows the French page. Every step leaves a screenshot in
+test-artifacts/e2e/. Without Chromium or Playwright the tests skip and say why.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+PASSWORD = "circulair-demo"
+COMPANY_EMAIL = "preventie@proclean.example"
+TITLE = "Versleten werkkledij van de poetsploegen"
+DESCRIPTION = ("Elke maand zo een 300 kg versleten werkkledij en fleeces van onze poetsploegen, "
+               "op te halen in Gent.")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
+]
+sync_api = pytest.importorskip("playwright.sync_api",
+                               reason="Playwright not installed (pip install playwright)")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo database with its index, one company member, and the app serving it."""
+    import sqlalchemy as sa
+    from werkzeug.serving import make_server
+
+    from api.app import create_app
+    from indexing.embedders import get_embedder
+    from matchmaker.accounts import hash_password
+    from matchmaker.config import Settings
+    from matchmaker.demo.setup import install_demo
+    from matchmaker.suggestions import SuggestionService
+    from models import Organisation, User, make_engine, make_session_factory, upgrade
+
+    home = tmp_path_factory.mktemp("e2e")
+    url = f"sqlite:///{home / 'matchmaker.sqlite'}"
+    upgrade(url)
+    settings = Settings(home=home, database_url=url, secret_key="e2e-secret")
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        install_demo(session)
+        company = session.scalars(sa.select(Organisation).where(
+            Organisation.source == "demo", Organisation.external_id == "org-008")).one()
+        session.add(User(email=COMPANY_EMAIL, role="member", organisation=company,
+                         password_hash=hash_password(PASSWORD), display_name="Preventie"))
+        SuggestionService(get_embedder(settings.embedder)).build_index(session)
+        session.commit()
+    engine.dispose()
+    app = create_app(settings)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    app.extensions["matchmaker.engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+def _page(chromium, site: str, email: str, password: str = PASSWORD):
+    """A fresh browser context (its own cookies), signed in as `email`."""
+    context = chromium.new_context(base_url=site, locale="nl-BE",
+                                   viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_load_state()
+    return page
+
+
+def _shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _accepted_count(page, hub_path: str) -> int:
+    page.goto(f"{hub_path}/kpis")
+    cell = page.locator('tr[data-kpi="matches_accepted"] td.num').first
+    return int(cell.inner_text().strip())
+
+
+@pytest.fixture(scope="module")
+def state() -> dict:
+    return {}
+
+
+def test_company_registers_a_stream_from_free_text_and_accepts_the_suggested_tags(
+        chromium, site, state):
+    page = _page(chromium, site, COMPANY_EMAIL)
+    page.get_by_role("link", name="Materiaalstroom registreren").click()
+    page.get_by_label("Titel").fill(TITLE)
+    page.get_by_label("Beschrijving").press_sequentially(DESCRIPTION, delay=5)
+    workwear = page.locator("#material-workwear")
+    workwear.wait_for()
+    sync_api.expect(page.locator("#services .check.suggested[data-id=collection]")).to_be_visible()
+    sync_api.expect(page.locator("#amount")).to_have_value("300")
+    _shot(page, "1-company-suggested-tags")
+    workwear.check()
+    page.locator("#service-collection").check()
+    page.get_by_role("button", name="Opslaan").click()
+    sync_api.expect(page.get_by_role("status")).to_contain_text("Opgeslagen")
+    sync_api.expect(page.get_by_role("link", name=TITLE)).to_be_visible()
+    _shot(page, "1-company-stream-saved")
+    page.get_by_role("link", name=TITLE).click()
+    sync_api.expect(page.locator("#material-workwear")).to_be_checked()
+    state["registered"] = True
+    page.context.close()
+
+
+def test_facilitator_of_its_hub_sees_the_suggestion_opens_the_explanation_and_accepts(
+        chromium, site, state):
+    if not state.get("registered"):
+        pytest.skip("the stream was not registered")
+    page = _page(chromium, site, "facilitator.gent@demo.example")
+    hub_path = re.sub(r"/queue.*$", "", page.url.removeprefix(site))
+    state["hub_path"] = hub_path
+    state["accepted_before"] = _accepted_count(page, hub_path)
+    page.goto(f"{hub_path}/queue?q=poetsploegen")
+    card = page.locator("li.card", has_text=TITLE).first
+    sync_api.expect(card).to_be_visible()
+    sync_api.expect(card.locator(".reasons li").first).to_be_visible()
+    _shot(page, "2-facilitator-queue")
+    card.get_by_role("button", name="In behandeling nemen").click()
+    sync_api.expect(page.get_by_role("heading", name="Waarom deze match")).to_be_visible()
+    sync_api.expect(page.locator(".reasons li").first).to_be_visible()
+    _shot(page, "2-facilitator-explanation")
+    state["match_path"] = page.url.removeprefix(site)
+    page.locator("#accept").click()
+    sync_api.expect(page.locator(".status")).to_have_text("aanvaard")
+    _shot(page, "2-facilitator-accepted")
+    page.context.close()
+
+
+def test_facilitator_of_another_hub_cannot_see_it(chromium, site, state):
+    if "match_path" not in state:
+        pytest.skip("no match was taken")
+    page = _page(chromium, site, "facilitator.antwerpen@demo.example")
+    sync_api.expect(page.get_by_role("heading", level=1)).to_contain_text("Antwerpen")
+    sync_api.expect(page.locator("li.card", has_text=TITLE)).to_have_count(0)
+    response = page.goto(state["match_path"])
+    assert response.status == 404
+    sync_api.expect(page.get_by_role("heading", level=1)).to_have_text("Niet gevonden")
+    _shot(page, "3-other-hub-404")
+    page.context.close()
+
+
+def test_kpi_dashboard_counts_the_accepted_match(chromium, site, state):
+    if "match_path" not in state:
+        pytest.skip("no match was accepted")
+    page = _page(chromium, site, "facilitator.gent@demo.example")
+    assert _accepted_count(page, state["hub_path"]) == state["accepted_before"] + 1
+    _shot(page, "4-kpi-dashboard")
+    page.context.close()
+
+
+def test_language_switch_shows_the_french_page(chromium, site):
+    page = _page(chromium, site, "facilitator.gent@demo.example")
+    page.get_by_label("Taal").select_option("fr")
+    sync_api.expect(page.locator("html")).to_have_attribute("lang", "fr")
+    sync_api.expect(page.get_by_role("heading", level=1)).to_contain_text("À examiner")
+    sync_api.expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    _shot(page, "5-french")
+    page.context.close()
