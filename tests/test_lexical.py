@@ -82,3 +82,42 @@ def test_empty_and_degenerate_collections_answer_empty():
 def test_ties_are_broken_by_ascending_id():
     index = LexicalIndex().fit([9, 4, 6], ["houten paletten"] * 3)
     assert index.search("paletten", 3).ids.tolist() == [4, 6, 9]
+
+
+def _large_index(n: int = 400) -> LexicalIndex:
+    materials = ["textiel", "paletten", "laptops", "matrassen", "fietsen", "glas", "karton"]
+    services = ["inzameling", "herstel", "sortering", "demontage", "verkoop"]
+    texts = [f"{services[i % 5]} van {materials[i % 7]} in regio {i}" for i in range(n)]
+    return LexicalIndex().fit(list(range(n)), texts)
+
+
+def test_an_edit_in_a_large_collection_is_searchable_without_refitting():
+    index = _large_index()
+    vectorizer = index._vectorizer
+    index.add([1000], ["herstel van fietsen en paletten"])
+    index.add([3], ["inzameling van glas"])            # replaces "demontage van glas"
+    index.remove([4])
+    hits = index.search("herstel fietsen paletten", 3).ids.tolist()
+    assert index._vectorizer is vectorizer                  # appended, not refitted
+    assert hits[0] == 1000
+    assert 4 not in index.search("verkoop van matrassen regio 4", 50).ids.tolist()
+    assert index.similarity("inzameling van glas", [3])[0] > index.similarity(
+        "demontage van glas", [3])[0]
+    assert 1000 in index and 4 not in index and len(index) == 400
+
+
+def test_many_edits_trigger_a_refit_that_learns_new_ngrams():
+    index = _large_index()
+    vectorizer = index._vectorizer
+    index.add(list(range(2000, 2030)), ["frituurolie inzamelen"] * 30)   # > 5% of 400
+    assert index.search("frituurolie", 1).ids.tolist() == [2000]
+    assert index._vectorizer is not vectorizer
+
+
+def test_removed_then_added_again_counts_once():
+    index = _large_index()
+    index.remove([7])
+    index.search("paletten", 1)
+    index.add([7], ["herstel van paletten"])
+    hits = index.search("herstel van paletten", 400).ids.tolist()
+    assert hits.count(7) == 1
