@@ -36,8 +36,8 @@ CASES = [
          ("admin", "fac_a", "co_a")),
     Case("change draft stream", "PATCH", "/api/v1/streams/{draft_a}", {"title": "Nieuw"}, 200,
          ("admin", "fac_a", "co_a"), hidden_from=("fac_b", "se_a", "co_b", "se_b")),
-    Case("delete stream", "DELETE", "/api/v1/streams/{stream_a}", None, 204,
-         ("admin", "fac_a", "co_a")),
+    Case("delete stream", "DELETE", "/api/v1/streams/{draft_a}", None, 204,
+         ("admin", "fac_a", "co_a"), hidden_from=("fac_b", "se_a", "co_b", "se_b")),
     Case("close stream", "POST", "/api/v1/streams/{stream_a}/status", {"status": "closed"}, 200,
          ("admin", "fac_a", "co_a")),
     Case("add stream", "POST", "/api/v1/organisations/{org_co_a}/streams", {"title": "Paletten"},
@@ -50,29 +50,61 @@ CASES = [
          ("admin", "fac_a", "se_a")),
     Case("change organisation", "PATCH", "/api/v1/organisations/{org_co_a}",
          {"description": "Nieuw"}, 200, ("admin", "fac_a", "co_a")),
-    Case("delete organisation", "DELETE", "/api/v1/organisations/{org_co_a}", None, 204,
+    Case("delete organisation", "DELETE", "/api/v1/organisations/{org_se_a}", None, 204,
          ("admin", "fac_a")),
     Case("add organisation", "POST", "/api/v1/hubs/{hub_a}/organisations",
          {"name": "Nieuw bedrijf", "kind": "company"}, 201, ("admin", "fac_a")),
     Case("add hub", "POST", "/api/v1/hubs", {"name": "Hub C"}, 201, ("admin",)),
     Case("change hub", "PATCH", "/api/v1/hubs/{hub_a}", {"name": "Hub A2"}, 200, ("admin",)),
     Case("take match", "POST", "/api/v1/matches",
-         {"stream_id": "{stream_a}", "capacity_id": "{capacity_b}"}, 201, ("admin", "fac_a")),
+         {"stream_id": "{stream_a}", "capacity_id": "{capacity_a}"}, 201, ("admin", "fac_a")),
     Case("list matches", "GET", "/api/v1/matches", None, 200, ROLES[1:]),
+    Case("read cross-hub match", "GET", "/api/v1/matches/{match_ab}", None, 200,
+         ("admin", "fac_a", "fac_b"), hidden_from=("co_a", "se_a", "co_b", "se_b")),
+    Case("decide cross-hub match", "POST", "/api/v1/matches/{match_ab}/decisions",
+         {"to_status": "accepted", "version": 1}, 201, ("admin", "fac_a"),
+         hidden_from=("co_a", "se_a", "co_b", "se_b")),
+    Case("stream suggestions", "GET", "/api/v1/streams/{stream_a}/suggestions", None, 200,
+         ("admin", "fac_a", "co_a")),
+    Case("hub queue", "GET", "/api/v1/hubs/{hub_a}/suggestion-queue", None, 200,
+         ("admin", "fac_a")),
+    Case("record activity", "POST", "/api/v1/hubs/{hub_a}/activities",
+         {"kind": "training", "date": "2026-01-10", "title": "Opleiding"}, 201,
+         ("admin", "fac_a")),
+    Case("read KPIs", "GET", "/api/v1/hubs/{hub_a}/kpis", None, 200, ("admin", "fac_a")),
+    Case("set KPI target", "PUT", "/api/v1/hubs/{hub_a}/kpi-targets",
+         {"year": 2026, "kpi": "new_assignments", "target": 5}, 200, ("admin", "fac_a")),
+    Case("add contact", "POST", "/api/v1/organisations/{org_co_a}/contacts", {"name": "Jan"},
+         201, ("admin", "fac_a", "co_a")),
+    Case("erase contact", "POST", "/api/v1/contacts/{contact_co_a}/erasure", None, 204,
+         ("admin", "fac_a", "co_a"), hidden_from=("fac_b", "se_a", "co_b", "se_b")),
+    Case("export personal data", "GET", "/api/v1/organisations/{org_co_a}/personal-data", None,
+         200, ("admin", "fac_a", "co_a")),
+    Case("invite colleague", "POST", "/api/v1/organisations/{org_co_a}/invitations",
+         {"email": "collega@example.org"}, 201, ("admin", "fac_a", "co_a")),
+    Case("export exchange", "GET", "/api/v1/exchange/export", None, 200,
+         ("admin", "fac_a", "fac_b")),
 ]
 
 
 @pytest.fixture
 def draft(world, session_factory):
-    """A draft stream of company A, visible only to those who manage it."""
-    from models import Stream
+    """Besides the world: a draft stream of company A (only its managers see it), a proposed
+    match of company A's stream with social enterprise B's capacity, and company A's contact."""
+    from matchmaker.workflow import take_suggestion
+    from models import Capacity, Contact, Stream, User
 
     with session_factory() as session:
         stream = Stream(organisation_id=world.ids["org_co_a"], title="Nog niet klaar",
                         status="draft")
         session.add(stream)
+        match = take_suggestion(session, session.get(User, world.ids["user_fac_a"]),
+                                session.get(Stream, world.ids["stream_a"]),
+                                session.get(Capacity, world.ids["capacity_b"]),
+                                score=0.5, features={}, scorer_version="test")
         session.commit()
-        world.ids["draft_a"] = stream.id
+        world.ids.update(draft_a=stream.id, match_ab=match.id, contact_co_a=session.scalar(
+            sa.select(Contact.id).where(Contact.organisation_id == world.ids["org_co_a"])))
     return world
 
 
