@@ -24,7 +24,7 @@ from models import Embedding, Match, Organisation, Stream, read_index_version
 
 from .catalogue import ITEM_MODELS, MATCHABLE_STATUS, change_marks, load_items, to_doc
 from .engine.documents import Doc, embed_text
-from .engine.ranker import Ranker, Suggestion
+from .engine.ranker import Ranker, Scope, Suggestion
 from .engine.scorer import DefaultScorer
 from .errors import NotFound
 from .vector_store import Progress, SyncReport, sync_vectors, text_hash
@@ -39,6 +39,14 @@ class QueueItem:
     stream_id: int
     capacity_id: int
     suggestion: Suggestion
+
+
+def _scope(hub_ids: Iterable[int] | None, organisation_ids: Iterable[int] | None) -> Scope | None:
+    if hub_ids is None and organisation_ids is None:
+        return None
+    return Scope(hubs=None if hub_ids is None else {str(h) for h in hub_ids},
+                 organisations=None if organisation_ids is None
+                 else {str(o) for o in organisation_ids})
 
 
 class SuggestionService:
@@ -156,17 +164,21 @@ class SuggestionService:
 
     # -- answering --------------------------------------------------------
     def for_stream(self, session: Session, stream_id: int, k: int = 10,
-                   language: str | None = None) -> list[Suggestion]:
-        """The best capacities, of every hub, for one stream."""
-        return self._for(session, "stream", stream_id, k, language)
+                   language: str | None = None, *, hub_ids: Iterable[int] | None = None,
+                   organisation_ids: Iterable[int] | None = None) -> list[Suggestion]:
+        """The best capacities for one stream, of every hub unless `hub_ids` narrows them."""
+        return self._for(session, "stream", stream_id, k, language,
+                         _scope(hub_ids, organisation_ids))
 
     def for_capacity(self, session: Session, capacity_id: int, k: int = 10,
-                     language: str | None = None) -> list[Suggestion]:
-        """The best streams, of every hub, for one capacity."""
-        return self._for(session, "capacity", capacity_id, k, language)
+                     language: str | None = None, *, hub_ids: Iterable[int] | None = None,
+                     organisation_ids: Iterable[int] | None = None) -> list[Suggestion]:
+        """The best streams for one capacity, of every hub unless `hub_ids` narrows them."""
+        return self._for(session, "capacity", capacity_id, k, language,
+                         _scope(hub_ids, organisation_ids))
 
     def _for(self, session: Session, kind: str, item_id: int, k: int,
-             language: str | None) -> list[Suggestion]:
+             language: str | None, scope: Scope | None) -> list[Suggestion]:
         with self._lock:
             ranker = self._ready_ranker(session)
             try:
@@ -178,8 +190,8 @@ class SuggestionService:
                     raise NotFound(f"{kind} {item_id} does not exist") from None
                 doc = to_doc(item)
             if kind == "stream":
-                return ranker.suggest_for_stream(doc, k, language=language)
-            return ranker.suggest_for_capacity(doc, k, language=language)
+                return ranker.suggest_for_stream(doc, k, allowed=scope, language=language)
+            return ranker.suggest_for_capacity(doc, k, allowed=scope, language=language)
 
     def hub_queue(self, session: Session, hub_id: int, k: int = 20, per_stream: int = 3,
                   language: str | None = None) -> list[QueueItem]:

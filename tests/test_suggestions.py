@@ -111,3 +111,19 @@ def test_hub_queue_leaves_out_pairs_already_taken_into_review(demo_session, embe
     again = service.hub_queue(demo_session, hub.id, k=10)
     assert (first.stream_id, first.capacity_id) not in {(q.stream_id, q.capacity_id) for q in again}
     assert all(demo_session.get(Stream, q.stream_id).organisation.hub_id == hub.id for q in again)
+
+
+def test_suggestions_can_be_narrowed_to_hubs_and_organisations(demo_session, embedder):
+    service = SuggestionService(embedder)
+    stream = _by_external(demo_session, Stream, "s-001")
+    kempen = _by_external(demo_session, Hub, "hub-kempen")
+    narrowed = service.for_stream(demo_session, stream.id, k=10, hub_ids=[kempen.id])
+    assert narrowed
+    assert all(demo_session.get(Capacity, int(s.target_id)).organisation.hub_id == kempen.id
+               for s in narrowed)
+    workshop = _by_external(demo_session, Capacity, "c-001")
+    only = service.for_stream(demo_session, stream.id, k=10,
+                              organisation_ids=[workshop.organisation_id])
+    assert {int(s.target_id) for s in only} == {
+        c.id for c in workshop.organisation.capacities if c.status == "published"}
+    assert service.for_stream(demo_session, stream.id, hub_ids=[]) == []

@@ -10,6 +10,7 @@ the last row into its place, so every update is O(1) rows copied.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -125,6 +126,10 @@ class Columns:
         if name is None:
             return -1
         return self._interned.setdefault(name, len(self._interned))
+
+    def interned(self, names: Collection[str]) -> list[int]:
+        """The small integers of known organisation or hub ids (unknown ones left out)."""
+        return [self._interned[n] for n in names if n in self._interned]
 
     def query_block(self, doc: Doc) -> Block:
         return encode(doc, self.ewc_columns, len(self.ewc_columns))

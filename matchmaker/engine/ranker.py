@@ -30,6 +30,18 @@ RERANK_PER_K = 5
 MIN_RERANK = 50
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Which docs of the other side may be suggested: by hub and by organisation.
+
+    `None` means no restriction on that field; pass a Scope as `allowed`.
+    """
+
+    hubs: Collection[str] | None = None
+    organisations: Collection[str] | None = None
+    exclude_organisations: Collection[str] = ()
+
+
 @dataclass
 class Suggestion:
     """One ranked doc of the other side, with the parts of its score."""
@@ -120,17 +132,19 @@ class Ranker:
         return side.docs[side.row_of[doc_id]]
 
     def suggest_for_stream(self, stream: StreamDoc, k: int = 10,
-                           allowed: Collection[str] | None = None,
+                           allowed: Scope | Collection[str] | None = None,
                            language: str | None = None,
                            vector: np.ndarray | None = None) -> list[Suggestion]:
-        """The best capacities for a stream; `allowed` limits them to these capacity ids."""
+        """The best capacities for a stream; `allowed` limits them to these capacity ids
+        or to a Scope of hubs and organisations."""
         return self._suggest(stream, k, allowed, language, vector)
 
     def suggest_for_capacity(self, capacity: CapacityDoc, k: int = 10,
-                             allowed: Collection[str] | None = None,
+                             allowed: Scope | Collection[str] | None = None,
                              language: str | None = None,
                              vector: np.ndarray | None = None) -> list[Suggestion]:
-        """The best streams for a capacity; `allowed` limits them to these stream ids."""
+        """The best streams for a capacity; `allowed` limits them to these stream ids
+        or to a Scope of hubs and organisations."""
         return self._suggest(capacity, k, allowed, language, vector)
 
     def suggest_for_streams(self, streams: Sequence[StreamDoc], k: int = 10,
@@ -183,15 +197,26 @@ class Ranker:
             return own.vectors[row]
         return self.embed([doc])[0]
 
-    def _allowed(self, side: Columns, allowed: Collection[str] | None) -> np.ndarray:
+    def _allowed(self, side: Columns, allowed: Scope | Collection[str] | None) -> np.ndarray:
         mask = side.active[: len(side)].copy()
-        if allowed is not None:
+        if isinstance(allowed, Scope):
+            # one pass over the interned metadata arrays, folded into the single
+            # mask that the candidate search applies while it scans
+            n = len(side)
+            for names, column in ((allowed.hubs, side.hub), (allowed.organisations,
+                                                              side.organisation)):
+                if names is not None:
+                    mask &= np.isin(column[:n], side.interned(names))
+            if allowed.exclude_organisations:
+                mask &= ~np.isin(side.organisation[:n],
+                                 side.interned(allowed.exclude_organisations))
+        elif allowed is not None:
             permitted = np.zeros(len(side), dtype=bool)
             permitted[[side.row_of[i] for i in allowed if i in side.row_of]] = True
             mask &= permitted
         return mask
 
-    def _suggest(self, query: Doc, k: int, allowed: Collection[str] | None,
+    def _suggest(self, query: Doc, k: int, allowed: Scope | Collection[str] | None,
                  language: str | None, vector: np.ndarray | None) -> list[Suggestion]:
         is_stream = isinstance(query, StreamDoc)
         other = self.capacities if is_stream else self.streams
