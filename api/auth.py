@@ -13,6 +13,7 @@ from werkzeug.exceptions import Unauthorized
 from api.app import db_session
 from api.openapi import Blueprint
 from api.schemas import LoginIn, TokenCreatedOut, TokenIn, TokenOut, UserOut
+from matchmaker.gdpr import mark_active
 from matchmaker.tokens import authenticate, create_api_token, revoke_api_token, user_for_token
 from models import ApiToken, User
 
@@ -50,9 +51,12 @@ def require_user() -> User:
 
 
 def _password_user(email: str, password: str) -> User:
-    user = authenticate(db_session(), email, password)
+    session = db_session()
+    user = authenticate(session, email, password)
     if user is None:
         raise Unauthorized("wrong e-mail address or password")
+    mark_active(session, user.email)
+    session.commit()
     return user
 
 
@@ -60,6 +64,7 @@ def _password_user(email: str, password: str) -> User:
 class SessionResource(MethodView):
     @blp.arguments(LoginIn)
     @blp.response(200, UserOut)
+    @blp.doc(security=[])
     def post(self, data: dict) -> User:
         """Sign in with e-mail and password; sets the session cookie."""
         user = _password_user(data["email"], data["password"])
@@ -90,6 +95,7 @@ class TokensResource(MethodView):
 
     @blp.arguments(TokenIn)
     @blp.response(201, TokenCreatedOut)
+    @blp.doc(security=[])
     def post(self, data: dict) -> dict:
         """Create an API token; its secret is in this response only."""
         user = _password_user(data["email"], data["password"])

@@ -88,6 +88,13 @@ def erase_contact(session: Session, actor: User | None, contact: Contact) -> str
     return email
 
 
+def mark_active(session: Session, email: str) -> None:
+    """The person with this address just showed up (signed in): retention counts from now."""
+    for contact in session.scalars(sa.select(Contact).where(
+            sa.func.lower(Contact.email) == email.lower(), Contact.erased_at.is_(None))):
+        contact.last_active_at = utcnow()
+
+
 def inactive_contacts(session: Session, inactive_days: int,
                       now: datetime | None = None) -> list[Contact]:
     """Contacts not erased yet whose last sign of activity is older than `inactive_days`."""

@@ -150,6 +150,8 @@ def compute(session: Session, hub_id: int, start: dt.date, end: dt.date) -> KpiR
     for activity in activities:
         participants[activity.kind] += len(activity.organisations) + activity.other_participants
     reached = {o.id: o.kind for a in activities for o in a.organisations}
+    active = dict(session.execute(sa.select(Organisation.id, Organisation.kind).where(
+        Organisation.id.in_(c.organisations_active()))).all())
     accepted, rejected = c.decided("accepted"), c.decided("rejected")
     agreed, completed = c.agreed_matches(), c.completed_matches()
     networking = [k for k in ACTIVITY_KINDS if k in NETWORKING_KINDS]
@@ -159,9 +161,11 @@ def compute(session: Session, hub_id: int, start: dt.date, end: dt.date) -> KpiR
         ("networking", "network_participants", sum(participants[k] for k in networking),
          "participants"),
         ("networking", "organisations_reached", len(reached), "organisations"),
-        ("networking", "organisations_active", len(c.organisations_active()), "organisations"),
+        ("networking", "organisations_active", len(active), "organisations"),
         *(("networking", f"organisations_reached.{kind}", n, "organisations")
           for kind, n in sorted(Counter(reached.values()).items())),
+        *(("networking", f"organisations_active.{kind}", n, "organisations")
+          for kind, n in sorted(Counter(active.values()).items())),
         ("awareness", "awareness_activities", sum(by_kind[k] for k in awareness), "activities"),
         ("awareness", "awareness_participants", sum(participants[k] for k in awareness),
          "participants"),

@@ -128,3 +128,21 @@ def test_contacts_are_added_and_corrected_by_those_who_manage_the_organisation(h
     assert status == 200 and fixed["phone"] == "+32 9 123 45 67"
     assert http.patch(f"/api/v1/contacts/{contact['id']}", json={"phone": "1"},
                       token=world.tokens["fac_b"])[0] == 404
+
+
+def test_signing_in_keeps_the_matching_contact_from_expiring(http, world, session_factory):
+    from conftest import PASSWORD
+
+    with session_factory() as session:
+        contact = Contact(organisation_id=world.ids["org_co_a"], name="Co A",
+                          email="co-a@example.org",
+                          created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=900))
+        session.add(contact)
+        session.commit()
+        contact_id = contact.id
+    assert http.post("/api/v1/session", json={"email": "co-a@example.org",
+                                              "password": PASSWORD})[0] == 200
+    with session_factory() as session:
+        gdpr.apply_retention(session, inactive_days=365)
+        session.commit()
+        assert session.get(Contact, contact_id).email == "co-a@example.org"

@@ -64,6 +64,7 @@ def test_kpis_count_activities_registrations_and_the_lifecycle(busy_hub, session
     assert {k: report.value(k) for k in expected} == expected
     assert report.value("median_days_to_first_accepted_match") >= 0
     assert report.value("organisations_active") >= 2
+    assert report.value("organisations_active.company") >= 1
 
 
 def test_every_objective_has_at_least_two_kpis(busy_hub, session_factory):
