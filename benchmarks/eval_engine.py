@@ -31,12 +31,12 @@ sys.path.insert(0, str(REPO))
 
 from indexing.embedders import get_embedder  # noqa: E402
 from indexing.metrics import evaluate  # noqa: E402
+from matchmaker.engine.ablation import ablate, configured  # noqa: E402
 from matchmaker.engine.documents import enrich  # noqa: E402
 from matchmaker.engine.features import FEATURES  # noqa: E402
 from matchmaker.engine.loader import docs_from_exchange  # noqa: E402
 from matchmaker.engine.ranker import Ranker  # noqa: E402
 from matchmaker.engine.scorer import (  # noqa: E402
-    DEFAULT_WEIGHTS,
     DefaultScorer,
     LabelledPairs,
     LearnedScorer,
@@ -178,17 +178,11 @@ def main() -> None:
                   f"      top5 {top}\n      judged {wanted}")
 
     if args.ablate:
-        ablation, channel_recall = {}, {}
+        ablation = ablate(ranker, lambda r: metrics(rank_all(r, streams, qrels), qrels, languages))
+        for name, result in ablation.items():
+            print_metrics(name, result)
+        channel_recall = {}
         base = ranker.candidates
-        channel_variants = {
-            "no dense channel": dataclasses.replace(base, dense_k=0),
-            "no lexical channel": dataclasses.replace(base, lexical_k=0),
-            "no blocking": dataclasses.replace(base, max_blocked=0),
-        }
-        for name, settings in channel_variants.items():
-            ranker.candidates = settings
-            ablation[name] = metrics(rank_all(ranker, streams, qrels), qrels, languages)
-            print_metrics(name, ablation[name])
         # At 55 capacities the union holds almost everything, so each channel
         # alone with a small K shows what it contributes to recall.
         for name, settings in {
@@ -197,17 +191,10 @@ def main() -> None:
             "blocking only": dataclasses.replace(base, dense_k=0, lexical_k=0),
             "union, K=10": dataclasses.replace(base, dense_k=10, lexical_k=10),
         }.items():
-            ranker.candidates = settings
-            recall, size = candidate_recall(ranker, streams, qrels)
+            with configured(ranker, settings, ranker.scorer):
+                recall, size = candidate_recall(ranker, streams, qrels)
             channel_recall[name] = recall
             print(f"candidate recall, {name:<20} {recall:.3f} ({size:.1f} per stream)")
-        ranker.candidates = base
-        for feature in FEATURES:
-            ranker.scorer = DefaultScorer({**DEFAULT_WEIGHTS, feature: 0.0})
-            ablation[f"without {feature}"] = metrics(rank_all(ranker, streams, qrels), qrels,
-                                                     languages)
-            print_metrics(f"without {feature}", ablation[f"without {feature}"])
-        ranker.scorer = DefaultScorer()
         summary["ablation"] = {k: v["all"]["ndcg"] for k, v in ablation.items()}
         summary["candidate_recall_by_channel"] = channel_recall
 
