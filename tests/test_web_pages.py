@@ -152,7 +152,8 @@ def test_facilitator_of_other_hub_gets_404(browser, world):
     other = Browser(browser.client.application.test_client()).login("fac-b@example.org")
     hub_a = world.ids["hub_a"]
     for path in (match_page, f"/hubs/{hub_a}/queue", f"/hubs/{hub_a}/kpis",
-                 f"/hubs/{hub_a}/kpis.csv", f"/hubs/{hub_a}/activities"):
+                 f"/hubs/{hub_a}/kpis.csv", f"/hubs/{hub_a}/activities",
+                 f"/hubs/{hub_a}/organisations"):
         assert other.get(path).status_code == 404, path
     assert "Werkkledij a" not in text(other.get(f"/hubs/{world.ids['hub_b']}/queue"))
 
@@ -230,6 +231,7 @@ def test_kpi_dashboard_counts_the_accepted_match_and_downloads(browser, world):
     page = text(browser.get(f"/hubs/{hub}/kpis"))
     row = re.search(r'data-kpi="matches_accepted">.*?<td class="num">([^<]+)</td>', page, re.S)
     assert row.group(1).strip() == "1"
+    assert 'aria-label="Aanvaarde matches"' in page  # the month-by-month chart
     csv = browser.get(f"/hubs/{hub}/kpis.csv")
     assert csv.mimetype == "text/csv" and "matches_accepted,1.0" in text(csv)
     xlsx = browser.get(f"/hubs/{hub}/kpis.xlsx")
@@ -251,3 +253,77 @@ def test_facilitator_records_an_activity_that_the_kpis_count(browser, world):
     row = re.search(r'data-kpi="network_participants">.*?<td class="num">([^<]+)</td>', page,
                     re.S)
     assert row.group(1).strip() == "4"
+
+
+def test_self_registered_organisation_waits_for_approval_then_signs_in(browser, world):
+    browser.get("/register")
+    response = browser.post("/register", {
+        "hub": world.ids["hub_a"], "name": "Drukkerij Nieuw", "kind": "company",
+        "display_name": "An", "email": "an@drukkerij.example", "password": PASSWORD})
+    assert response.status_code == 200 and "Registratie ontvangen" in text(response)
+    browser.get("/login")
+    refused = browser.post("/login", {"email": "an@drukkerij.example", "password": PASSWORD})
+    assert refused.status_code == 401
+    facilitator = Browser(browser.client.application.test_client()).login("fac-a@example.org")
+    listing = text(facilitator.get(f"/hubs/{world.ids['hub_a']}/organisations"))
+    assert "wacht op goedkeuring" in listing
+    org_id = re.search(r'/organisations/(\d+)/approve', listing).group(1)
+    assert facilitator.post(f"/organisations/{org_id}/approve").status_code == 302
+    browser.get("/login")
+    assert browser.post("/login", {"email": "an@drukkerij.example",
+                                   "password": PASSWORD}).status_code == 302
+
+
+def test_registration_errors_are_shown_next_to_the_fields(browser, world):
+    browser.get("/register")
+    response = browser.post("/register", {"enterprise_number": "123", "password": "kort"})
+    assert response.status_code == 400
+    page = text(response)
+    for field in ("hub", "name", "kind", "enterprise_number", "email", "password"):
+        assert f'id="{field}-error"' in page, field
+
+
+def test_invited_member_accepts_with_the_code_and_signs_in(browser, world, session_factory):
+    from matchmaker import onboarding
+    from models import Organisation, User
+
+    with session_factory() as session:
+        inviter = session.get(User, world.ids["user_fac_a"])
+        organisation = session.get(Organisation, world.ids["org_se_a"])
+        _invitation, code = onboarding.invite(session, inviter, organisation, "nieuw@se.example")
+        session.commit()
+    browser.get("/invitation")
+    wrong = browser.post("/invitation", {"code": "not-a-code", "password": PASSWORD})
+    assert wrong.status_code == 400 and 'id="code-error"' in text(wrong)
+    response = browser.post("/invitation", {"code": code, "display_name": "Nieuw",
+                                            "password": PASSWORD})
+    assert response.status_code == 302 and "welcome=1" in response.location
+    browser.login("nieuw@se.example")
+    assert "Mijn capaciteiten" in text(browser.get("/my/capacities"))
+
+
+def test_facilitator_invites_a_member_of_an_organisation_of_the_hub(browser, world):
+    browser.login("fac-a@example.org")
+    response = browser.post(f"/organisations/{world.ids['org_co_a']}/invite",
+                            {"email": "collega@co-a.example"})
+    assert response.status_code == 302 and "invited=1" in response.location
+    again = browser.post(f"/organisations/{world.ids['org_co_a']}/invite",
+                         {"email": "co-a@example.org"})
+    assert again.status_code == 409
+
+
+def test_social_enterprise_sees_the_streams_proposed_for_its_capacity(browser, world):
+    browser.login("se-a@example.org")
+    listing = text(browser.get("/my/capacities"))
+    assert f"/capacities/{world.ids['capacity_a']}/proposals" in listing
+    page = text(browser.get(f"/capacities/{world.ids['capacity_a']}/proposals"))
+    assert "Werkkledij a" in page and 'class="reasons"' in page
+    assert browser.get(f"/capacities/{world.ids['capacity_b']}/proposals").status_code in (403,
+                                                                                          404)
+
+
+def test_hub_overview_lists_its_organisations_streams_and_capacities(browser, world):
+    browser.login("fac-a@example.org")
+    page = text(browser.get(f"/hubs/{world.ids['hub_a']}/organisations"))
+    assert "CO A" in page and "SE A" in page and "Werkkledij a" in page
+    assert "Textielsortering a" in page and "CO B" not in page

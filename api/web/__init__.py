@@ -13,7 +13,14 @@ from api.web.security import csrf_token
 
 
 def install(app: Flask) -> None:
-    from api.web import account, common, hubs, items, review  # noqa: F401  (views register on bp)
+    from api.web import (  # noqa: F401  (the views register on bp)
+        account,
+        common,
+        hubs,
+        items,
+        onboarding,
+        review,
+    )
 
     i18n.install(app)
     labels.install(app)

@@ -17,6 +17,8 @@ from matchmaker.errors import ValidationError
 from models import ACTIVITY_KINDS, Activity, Organisation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHARTED = ("matches_accepted", "new_assignments", "streams_registered", "network_activities")
+MAX_MONTHS = 24
 
 
 def _period() -> tuple[dt.date, dt.date]:
@@ -39,6 +41,23 @@ def _report(hub_id: int) -> kpis.KpiReport:
     return kpis.compute(db_session(), hub.id, start, end)
 
 
+def _months(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The calendar months overlapping [start, end), clipped to it; the latest MAX_MONTHS."""
+    months, first = [], start.replace(day=1)
+    while first < end:
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        months.append((max(first, start), min(following, end)))
+        first = following
+    return months[-MAX_MONTHS:]
+
+
+def _charts(report: kpis.KpiReport) -> dict[str, list[tuple[dt.date, float]]]:
+    """A few KPIs month by month, the same computation as the totals."""
+    monthly = [(month_start, kpis.compute(db_session(), report.hub_id, month_start, month_end))
+               for month_start, month_end in _months(report.start, report.end)]
+    return {kpi: [(month, part.value(kpi)) for month, part in monthly] for kpi in CHARTED}
+
+
 @bp.get("/hubs/<int:hub_id>/kpis")
 def hub_kpis(hub_id: int) -> tuple[str, int]:
     report = _report(hub_id)
@@ -46,7 +65,8 @@ def hub_kpis(hub_id: int) -> tuple[str, int]:
     for row in report.rows:
         by_objective.setdefault(row.objective, []).append(row)
     return page("kpis.html", hub=facilitated_hub(hub_id), report=report,
-                last_day=report.end - dt.timedelta(days=1), by_objective=by_objective)
+                last_day=report.end - dt.timedelta(days=1), by_objective=by_objective,
+                charts=_charts(report))
 
 
 def _download(hub_id: int, body: str | bytes, mimetype: str, suffix: str) -> Response:

@@ -17,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from api.app import db_session
+from api.suggestion_index import suggestion_service
 from api.web.common import bp, page, signed_in
 from api.web.i18n import page_language, vocabulary_label
 from matchmaker import registration, scoping, taxonomy
@@ -25,6 +26,7 @@ from models import Capacity, Match, Organisation, Stream
 
 MODELS: dict[str, type[Stream] | type[Capacity]] = {"streams": Stream, "capacities": Capacity}
 ROLES = {"streams": "stream", "capacities": "capacity"}
+PROPOSALS = 10
 
 
 def _model(kind: str) -> type[Stream] | type[Capacity]:
@@ -200,3 +202,20 @@ def text_analysis() -> Response:
             "amount": f"{quantity.amount:g}", "unit": quantity.unit, "per": quantity.per,
             "label": f"{quantity.amount:g} {vocabulary_label(quantity.unit, 'unit')} "
                      f"{vocabulary_label(quantity.per, 'period')}"})
+
+
+@bp.get("/<kind>/<int:item_id>/proposals")
+def proposals(kind: str, item_id: int) -> tuple[str, int]:
+    """The other side's best items for one of yours: streams proposed to a social
+    enterprise's capacity, or capacities that could take a company's stream."""
+    model = _model(kind)
+    session, user = db_session(), signed_in()
+    item = scoping.load(session, user, model, item_id, manage=True)
+    service = suggestion_service()
+    ask = service.for_stream if model is Stream else service.for_capacity
+    found = ask(session, item.id, PROPOSALS, page_language())
+    other = Capacity if model is Stream else Stream
+    rows = {row.id: row for row in session.scalars(sa.select(other).where(
+        other.id.in_([int(s.target_id) for s in found])))}
+    pairs = [(rows[int(s.target_id)], s) for s in found if int(s.target_id) in rows]
+    return page("proposals.html", kind=kind, item=item, pairs=pairs)

@@ -1,0 +1,143 @@
+"""Getting in: accepting an invitation with its code, registering an organisation (pending
+until its hub approves), and the facilitator's overview of the hub's organisations, where
+members are invited and registrations approved. All through `matchmaker.onboarding`."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import redirect, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from api.app import db_session, send_mail
+from api.web.common import bp, page, signed_in
+from api.web.i18n import page_language
+from api.web.review import facilitated_hub
+from matchmaker import notifications, onboarding, scoping, taxonomy
+from matchmaker.accounts import MIN_PASSWORD_LENGTH
+from matchmaker.errors import Conflict, NotFound
+from models import Capacity, Hub, Organisation, Stream, normalise_enterprise_number
+
+
+def _password_error(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+    return None
+
+
+@bp.route("/invitation", methods=["GET", "POST"])
+def accept_invitation() -> Response | tuple[str, int]:
+    form = request.values
+    if request.method == "GET":
+        return page("invitation.html", form=form, errors={})
+    errors = {}
+    if not form.get("code", "").strip():
+        errors["code"] = _("Fill this in.")
+    if problem := _password_error(form.get("password", "")):
+        errors["password"] = problem
+    if errors:
+        return page("invitation.html", 400, form=form, errors=errors)
+    session = db_session()
+    try:
+        onboarding.accept_invitation(session, form["code"].strip(), form["password"],
+                                     form.get("display_name", "").strip())
+    except (NotFound, Conflict):
+        return page("invitation.html", 400, form=form, errors={
+            "code": _("This code is unknown, used or expired. Ask for a new invitation.")})
+    session.commit()
+    return redirect(url_for("web.login", welcome=1))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> Response | tuple[str, int]:
+    session = db_session()
+    hubs = session.scalars(sa.select(Hub).order_by(Hub.name)).all()
+    form = request.form
+    context = {"hubs": hubs, "kinds": taxonomy.ORGANISATION_KINDS, "form": form}
+    if request.method == "GET":
+        return page("register.html", errors={}, **context)
+    errors = {}
+    hub = session.get(Hub, form.get("hub", type=int) or 0)
+    if hub is None:
+        errors["hub"] = _("Choose your hub.")
+    for name in ("name", "email"):
+        if not form.get(name, "").strip():
+            errors[name] = _("Fill this in.")
+    if form.get("kind") not in taxonomy.ORGANISATION_KINDS:
+        errors["kind"] = _("Choose the kind of organisation.")
+    number = form.get("enterprise_number", "").strip()
+    if number:
+        try:
+            number = normalise_enterprise_number(number)
+        except ValueError:
+            errors["enterprise_number"] = _("An enterprise number has 10 digits.")
+    if problem := _password_error(form.get("password", "")):
+        errors["password"] = problem
+    if errors:
+        return page("register.html", 400, errors=errors, **context)
+    values = {"name": form["name"].strip(), "kind": form["kind"], "language": page_language(),
+              "enterprise_number": number or None,
+              "postcode": form.get("postcode", "").strip() or None,
+              "municipality": form.get("municipality", "").strip() or None}
+    try:
+        onboarding.register(session, hub, values, form["email"], form["password"],
+                            form.get("display_name", "").strip())
+    except Conflict:
+        return page("register.html", 409, errors={"email": _(
+            "This e-mail address or enterprise number is already known. "
+            "Ask your organisation or the hub for an invitation.")}, **context)
+    session.commit()
+    return page("registered.html", hub=hub)
+
+
+@bp.get("/hubs/<int:hub_id>/organisations")
+def hub_organisations(hub_id: int) -> tuple[str, int]:
+    hub = facilitated_hub(hub_id)
+    session = db_session()
+    organisations = session.scalars(sa.select(Organisation).where(
+        Organisation.hub_id == hub.id).order_by(Organisation.status.desc(), Organisation.name)
+    ).all()
+    ids = [o.id for o in organisations]
+    streams = session.scalars(sa.select(Stream).where(Stream.organisation_id.in_(ids))
+                              .order_by(Stream.title)).all()
+    capacities = session.scalars(sa.select(Capacity).where(Capacity.organisation_id.in_(ids))
+                                 .order_by(Capacity.title)).all()
+    return page("hub_organisations.html", hub=hub, organisations=organisations,
+                streams=streams, capacities=capacities)
+
+
+def _hub_organisation(organisation_id: int) -> Organisation:
+    organisation = scoping.load(db_session(), signed_in(), Organisation, organisation_id,
+                                manage=True)
+    facilitated_hub(organisation.hub_id or 0)
+    return organisation
+
+
+@bp.post("/organisations/<int:organisation_id>/approve")
+def approve_organisation(organisation_id: int) -> Response:
+    organisation = _hub_organisation(organisation_id)
+    session = db_session()
+    onboarding.approve(session, signed_in(), organisation)
+    session.commit()
+    send_mail(notifications.approval_mails(organisation))
+    return redirect(url_for("web.hub_organisations", hub_id=organisation.hub_id))
+
+
+@bp.post("/organisations/<int:organisation_id>/invite")
+def invite_member(organisation_id: int) -> Response | tuple[str, int]:
+    organisation = _hub_organisation(organisation_id)
+    email = request.form.get("email", "").strip()
+    if "@" not in email:
+        return page("error.html", 400, title=_("Invitation not sent"),
+                    message=_("Give a valid e-mail address."))
+    session = db_session()
+    try:
+        invitation, secret = onboarding.invite(session, signed_in(), organisation, email)
+    except Conflict:
+        return page("error.html", 409, title=_("Invitation not sent"),
+                    message=_("This e-mail address already has an account."))
+    session.commit()
+    send_mail([notifications.invitation_mail(
+        invitation.email, organisation, notifications.language_of(organisation), secret,
+        invitation.expires_at.date().isoformat(), url_for("web.accept_invitation",
+                                                          _external=True))])
+    return redirect(url_for("web.hub_organisations", hub_id=organisation.hub_id, invited=1))
