@@ -1,0 +1,92 @@
+"""Marshmallow schemas: one per direction where they differ, unknown fields refused.
+
+Ids, owners, hubs, statuses and versions are dump-only: a client can read
+them but never write them. Vocabularies are enums, so the OpenAPI document
+tells clients the allowed values. This module holds the base, paging and auth.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+MAX_PAGE_SIZE = 100
+TEXT = validate.Length(max=10_000)
+SHORT = validate.Length(min=1, max=300)
+
+
+def one_of(values: Iterable[str]) -> fields.String:
+    return fields.String(validate=validate.OneOf(sorted(values)))
+
+
+def list_of(values: Iterable[str]) -> fields.List:
+    return fields.List(one_of(values), validate=validate.Length(max=50))
+
+
+class Schema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+# --- auth ----------------------------------------------------------------------------------
+
+class LoginIn(Schema):
+    email = fields.Email(required=True)
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
+
+
+class TokenIn(LoginIn):
+    name = fields.String(validate=validate.Length(max=128), load_default="")
+
+
+class TokenOut(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    revoked_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class TokenCreatedOut(TokenOut):
+    token = fields.String(dump_only=True, metadata={"description": "shown once; keep it safe"})
+
+
+class UserOut(Schema):
+    id = fields.Integer(dump_only=True)
+    email = fields.Email(dump_only=True)
+    display_name = fields.String(dump_only=True)
+    role = fields.String(dump_only=True)
+    organisation_id = fields.Integer(dump_only=True, allow_none=True)
+    hub_ids = fields.Method("_hub_ids", dump_only=True,
+                            metadata={"type": "array", "items": {"type": "integer"}})
+    language = fields.String(dump_only=True)
+
+    def _hub_ids(self, user) -> list[int]:
+        return [hub.id for hub in user.hubs]
+
+
+# --- paging --------------------------------------------------------------------------------
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
+
+
+def page_of(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """The list envelope `{items, page, page_size, total}` around `item_schema`."""
+    return type(name, (Schema,), {
+        "items": fields.List(fields.Nested(item_schema), dump_only=True),
+        "page": fields.Integer(dump_only=True),
+        "page_size": fields.Integer(dump_only=True),
+        "total": fields.Integer(dump_only=True),
+    })
+
+
+class VersionArgs(ma.Schema):
+    """Read from the headers, where every other header is none of our business."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    if_match = fields.Integer(data_key="If-Match", validate=validate.Range(min=1),
+                              metadata={"description": "the version you saw; stale -> 409"})

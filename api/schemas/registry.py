@@ -1,0 +1,159 @@
+"""Schemas of hubs, organisations, their contacts, streams and capacities."""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from matchmaker.taxonomy import (
+    CERTIFICATIONS,
+    LANGUAGES,
+    MATERIALS,
+    ORGANISATION_KINDS,
+    PERIODS,
+    RECOGNITIONS,
+    SERVICES,
+    UNITS,
+)
+from models import ITEM_STATUSES, ORGANISATION_STATUSES
+
+from .common import SHORT, TEXT, PageArgs, Schema, list_of
+
+# --- hubs and organisations ----------------------------------------------------------------
+
+class HubIn(Schema):
+    name = fields.String(required=True, validate=SHORT)
+    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
+    lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+
+
+class HubOut(HubIn):
+    id = fields.Integer(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class ContactOut(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True, allow_none=True)
+    email = fields.String(dump_only=True, allow_none=True)
+    phone = fields.String(dump_only=True, allow_none=True)
+
+
+class OrganisationIn(Schema):
+    name = fields.String(required=True, validate=SHORT)
+    kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
+    enterprise_number = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^(BE)?[ .]?\d{3,4}[ .]?\d{3}[ .]?\d{3}$", error="a KBO/BCE number, e.g. 0456.123.987"))
+    recognitions = list_of(RECOGNITIONS)
+    postcode = fields.String(allow_none=True, validate=validate.Length(max=16))
+    municipality = fields.String(allow_none=True, validate=validate.Length(max=128))
+    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
+    lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    language = fields.String(allow_none=True, validate=validate.OneOf(LANGUAGES))
+    description = fields.String(allow_none=True, validate=TEXT)
+
+
+class OrganisationOut(OrganisationIn):
+    id = fields.Integer(dump_only=True)
+    hub_id = fields.Integer(dump_only=True, allow_none=True)
+    status = fields.String(dump_only=True, validate=validate.OneOf(ORGANISATION_STATUSES))
+    created_at = fields.DateTime(dump_only=True)
+    contacts = fields.List(fields.Nested(ContactOut), dump_only=True, metadata={
+        "description": "only for the organisation, its hub's facilitators and introduced "
+                       "partners; absent otherwise"})
+
+
+class OrganisationArgs(PageArgs):
+    hub = fields.Integer()
+    kind = fields.String(validate=validate.OneOf(ORGANISATION_KINDS))
+    status = fields.String(validate=validate.OneOf(ORGANISATION_STATUSES))
+    q = fields.String(validate=validate.Length(max=200))
+
+
+# --- streams and capacities ----------------------------------------------------------------
+
+class _ItemIn(Schema):
+    title = fields.String(required=True, validate=SHORT)
+    description = fields.String(load_default="", validate=TEXT)
+    language = fields.String(allow_none=True, validate=validate.OneOf(LANGUAGES))
+    materials = list_of(MATERIALS)
+    ewc_codes = fields.List(fields.String(validate=validate.Regexp(r"^\d{6}\*?$")),
+                            validate=validate.Length(max=50))
+    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
+    lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    available_from = fields.Date(allow_none=True)
+
+
+class _ItemOut(Schema):
+    id = fields.Integer(dump_only=True)
+    organisation_id = fields.Integer(dump_only=True)
+    hub_id = fields.Function(lambda item: item.organisation.hub_id, dump_only=True,
+                             metadata={"type": "integer", "nullable": True})
+    status = fields.String(dump_only=True, validate=validate.OneOf(ITEM_STATUSES))
+    version = fields.Integer(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class StreamIn(_ItemIn):
+    services_wanted = list_of(SERVICES)
+    quantity_amount = fields.Float(allow_none=True, validate=validate.Range(min=0))
+    quantity_unit = fields.String(allow_none=True, validate=validate.OneOf(UNITS))
+    quantity_per = fields.String(allow_none=True, validate=validate.OneOf(PERIODS))
+    postcode = fields.String(allow_none=True, validate=validate.Length(max=16))
+    municipality = fields.String(allow_none=True, validate=validate.Length(max=128))
+    requirements = list_of(CERTIFICATIONS)
+
+
+class StreamOut(StreamIn, _ItemOut):
+    pass
+
+
+class CapacityIn(_ItemIn):
+    services = list_of(SERVICES)
+    capacity_amount = fields.Float(allow_none=True, validate=validate.Range(min=0))
+    capacity_unit = fields.String(allow_none=True, validate=validate.OneOf(UNITS))
+    capacity_per = fields.String(allow_none=True, validate=validate.OneOf(PERIODS))
+    service_radius_km = fields.Float(allow_none=True, validate=validate.Range(min=0, max=1000))
+    certifications = list_of(CERTIFICATIONS)
+    target_group_fte = fields.Float(allow_none=True, validate=validate.Range(min=0))
+    available_until = fields.Date(allow_none=True)
+
+
+class CapacityOut(CapacityIn, _ItemOut):
+    pass
+
+
+class ItemArgs(PageArgs):
+    hub = fields.Integer()
+    organisation = fields.Integer()
+    material = fields.String(validate=validate.OneOf(sorted(MATERIALS)))
+    service = fields.String(validate=validate.OneOf(SERVICES))
+    status = fields.String(validate=validate.OneOf(ITEM_STATUSES))
+    q = fields.String(validate=validate.Length(max=200))
+
+
+class StatusIn(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(ITEM_STATUSES))
+
+
+# --- personal data -------------------------------------------------------------------------
+
+class ContactIn(Schema):
+    name = fields.String(allow_none=True, validate=validate.Length(max=300))
+    email = fields.Email(allow_none=True)
+    phone = fields.String(allow_none=True, validate=validate.Length(max=64))
+
+
+class PersonalDataOut(Schema):
+    """Everything held about one organisation and its people (GDPR access request)."""
+
+    format = fields.String(dump_only=True)
+    exported_at = fields.String(dump_only=True)
+    organisation = fields.Dict(dump_only=True)
+    contacts = fields.List(fields.Dict(), dump_only=True)
+    members = fields.List(fields.Dict(), dump_only=True)
+    invitations = fields.List(fields.Dict(), dump_only=True)
+    streams = fields.List(fields.Dict(), dump_only=True)
+    capacities = fields.List(fields.Dict(), dump_only=True)
+    matches = fields.List(fields.Dict(), dump_only=True)
+    activities = fields.List(fields.Dict(), dump_only=True)
+    audit_entries = fields.List(fields.Dict(), dump_only=True)

@@ -1,0 +1,143 @@
+"""Schemas of matches and decisions, suggestions and text analysis."""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from matchmaker.workflow import REASON_CODES
+from models import MATCH_STATUSES
+
+from .common import TEXT, PageArgs, Schema
+
+# --- matches -------------------------------------------------------------------------------
+
+class MatchIn(Schema):
+    stream_id = fields.Integer(required=True)
+    capacity_id = fields.Integer(required=True)
+
+
+class DecisionOut(Schema):
+    id = fields.Integer(dump_only=True)
+    user_id = fields.Integer(dump_only=True, allow_none=True)
+    at = fields.DateTime(dump_only=True)
+    from_status = fields.String(dump_only=True, allow_none=True)
+    to_status = fields.String(dump_only=True)
+    reason_code = fields.String(dump_only=True, allow_none=True)
+    note = fields.String(dump_only=True)
+
+
+class MatchOut(Schema):
+    id = fields.Integer(dump_only=True)
+    stream_id = fields.Integer(dump_only=True)
+    capacity_id = fields.Integer(dump_only=True)
+    hub_id = fields.Integer(dump_only=True, allow_none=True)
+    score = fields.Float(dump_only=True)
+    features = fields.Dict(keys=fields.String(), dump_only=True)
+    scorer_version = fields.String(dump_only=True)
+    status = fields.String(dump_only=True, validate=validate.OneOf(MATCH_STATUSES))
+    version = fields.Integer(dump_only=True)
+    agreed_volume_kg = fields.Float(dump_only=True, allow_none=True)
+    agreed_period_start = fields.Date(dump_only=True, allow_none=True)
+    agreed_period_end = fields.Date(dump_only=True, allow_none=True)
+    estimated_hours = fields.Float(dump_only=True, allow_none=True)
+    estimated_fte = fields.Float(dump_only=True, allow_none=True)
+    completed_volume_kg = fields.Float(dump_only=True, allow_none=True)
+    new_service = fields.Boolean(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+    decisions = fields.List(fields.Nested(DecisionOut), dump_only=True)
+    may_decide = fields.Boolean(dump_only=True)
+
+
+class MatchArgs(PageArgs):
+    hub = fields.Integer()
+    status = fields.String(validate=validate.OneOf(MATCH_STATUSES))
+    stream = fields.Integer()
+    capacity = fields.Integer()
+
+
+class AgreementIn(Schema):
+    volume_kg = fields.Float(required=True, validate=validate.Range(min=0))
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+    estimated_hours = fields.Float(allow_none=True, validate=validate.Range(min=0))
+    estimated_fte = fields.Float(allow_none=True, validate=validate.Range(min=0))
+    new_service = fields.Boolean(load_default=False)
+
+
+class DecisionIn(Schema):
+    to_status = fields.String(required=True, validate=validate.OneOf(MATCH_STATUSES))
+    version = fields.Integer(required=True, metadata={"description": "the version you saw"})
+    reason_code = fields.String(allow_none=True, validate=validate.OneOf(REASON_CODES))
+    note = fields.String(load_default="", validate=TEXT)
+    agreement = fields.Nested(AgreementIn, allow_none=True)
+    completed_volume_kg = fields.Float(allow_none=True, validate=validate.Range(min=0))
+
+
+# --- suggestions and text analysis ---------------------------------------------------------
+
+class SuggestionArgs(Schema):
+    k = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
+    language = fields.String(validate=validate.OneOf(("nl", "fr", "en")),
+                             metadata={"description": "of the reasons (default: yours)"})
+
+
+class QueueArgs(SuggestionArgs):
+    per_stream = fields.Integer(load_default=3, validate=validate.Range(min=1, max=10))
+
+
+class ReasonOut(Schema):
+    code = fields.String(dump_only=True)
+    polarity = fields.String(dump_only=True, metadata={"description": "+ or -"})
+    text = fields.String(dump_only=True)
+    contribution = fields.Float(dump_only=True)
+
+
+class SuggestionOut(Schema):
+    """A suggested partner: its non-personal fields, the score and its parts, and why."""
+
+    stream_id = fields.Integer(dump_only=True)
+    capacity_id = fields.Integer(dump_only=True)
+    title = fields.String(dump_only=True, metadata={"description": "of the suggested item"})
+    organisation_id = fields.Integer(dump_only=True)
+    organisation_name = fields.String(dump_only=True)
+    hub_id = fields.Integer(dump_only=True, allow_none=True)
+    score = fields.Float(dump_only=True)
+    features = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True),
+                           dump_only=True, metadata={"description": "null: not computable"})
+    contributions = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True),
+                                dump_only=True)
+    reasons = fields.List(fields.Nested(ReasonOut), dump_only=True)
+    match_id = fields.Integer(dump_only=True, allow_none=True,
+                              metadata={"description": "set when already taken into review"})
+
+
+class AnalysisIn(Schema):
+    title = fields.String(load_default="", validate=validate.Length(max=300))
+    description = fields.String(load_default="", validate=TEXT)
+    language = fields.String(allow_none=True, validate=validate.OneOf(("nl", "fr", "en")))
+    role = fields.String(load_default="stream", validate=validate.OneOf(("stream", "capacity")))
+
+
+class FoundOut(Schema):
+    id = fields.String(dump_only=True)
+    confidence = fields.Float(dump_only=True)
+    evidence = fields.String(dump_only=True)
+
+
+class QuantityOut(Schema):
+    amount = fields.Float(dump_only=True)
+    unit = fields.String(dump_only=True)
+    per = fields.String(dump_only=True)
+    confidence = fields.Float(dump_only=True)
+    evidence = fields.String(dump_only=True)
+
+
+class AnalysisOut(Schema):
+    language = fields.String(dump_only=True)
+    materials = fields.List(fields.Nested(FoundOut), dump_only=True)
+    services = fields.List(fields.Nested(FoundOut), dump_only=True)
+    certifications = fields.List(fields.Nested(FoundOut), dump_only=True)
+    ewc_codes = fields.List(fields.Nested(FoundOut), dump_only=True)
+    quantity = fields.Nested(QuantityOut, dump_only=True, allow_none=True)
+    service_radius_km = fields.Float(dump_only=True, allow_none=True)
+    target_group_fte = fields.Float(dump_only=True, allow_none=True)
