@@ -121,3 +121,14 @@ def test_removed_then_added_again_counts_once():
     index.add([7], ["herstel van paletten"])
     hits = index.search("herstel van paletten", 400).ids.tolist()
     assert hits.count(7) == 1
+
+
+def test_query_vector_equals_what_the_fitted_vectorizer_computes(index):
+    text = "Gebruikte werkkledij en textielinzameling (Gent)"
+    columns, weights = index._query(text)
+    reference = index._vectorizer.transform([normalise_text(text)]).toarray()[0]
+    ours = np.zeros_like(reference)
+    ours[columns] = weights
+    np.testing.assert_allclose(ours, reference, rtol=1e-5, atol=1e-6)
+    full = index._matrix @ reference
+    np.testing.assert_allclose(index.similarity(text, index.ids), full, rtol=1e-5, atol=1e-6)
