@@ -177,8 +177,16 @@ class SuggestionService:
         return self._for(session, "capacity", capacity_id, k, language,
                          _scope(hub_ids, organisation_ids))
 
+    def for_pair(self, session: Session, stream_id: int, capacity_id: int,
+                 language: str | None = None) -> Suggestion | None:
+        """The engine's view of one pair, scored and explained like any suggestion,
+        even when it would not reach a top list; None when the capacity is not
+        matchable (not published, or gone)."""
+        found = self._for(session, "stream", stream_id, 1, language, [str(capacity_id)])
+        return found[0] if found else None
+
     def _for(self, session: Session, kind: str, item_id: int, k: int,
-             language: str | None, scope: Scope | None) -> list[Suggestion]:
+             language: str | None, scope: Scope | list[str] | None) -> list[Suggestion]:
         with self._lock:
             ranker = self._ready_ranker(session)
             try:

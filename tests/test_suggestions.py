@@ -127,3 +127,18 @@ def test_suggestions_can_be_narrowed_to_hubs_and_organisations(demo_session, emb
     assert {int(s.target_id) for s in only} == {
         c.id for c in workshop.organisation.capacities if c.status == "published"}
     assert service.for_stream(demo_session, stream.id, hub_ids=[]) == []
+
+
+def test_one_pair_is_scored_and_explained_even_far_down_the_list(demo_session, embedder):
+    service = SuggestionService(embedder)
+    stream = _by_external(demo_session, Stream, "s-001")          # workwear
+    compost = _by_external(demo_session, Capacity, "c-014")       # composting: unrelated
+    pair = service.for_pair(demo_session, stream.id, compost.id, language="en")
+    assert pair is not None and int(pair.target_id) == compost.id
+    top = service.for_stream(demo_session, stream.id, k=1)[0]
+    assert pair.score < top.score
+    assert any(r.polarity == "-" for r in pair.reasons)
+    compost.status = "closed"
+    demo_session.flush()
+    service.index_items(demo_session, "capacity", [compost.id])
+    assert service.for_pair(demo_session, stream.id, compost.id) is None
