@@ -327,3 +327,22 @@ def test_hub_overview_lists_its_organisations_streams_and_capacities(browser, wo
     page = text(browser.get(f"/hubs/{world.ids['hub_a']}/organisations"))
     assert "CO A" in page and "SE A" in page and "Werkkledij a" in page
     assert "Textielsortering a" in page and "CO B" not in page
+
+
+def test_queue_filters_by_material_including_narrower_ones(browser, world):
+    browser.login("fac-a@example.org")
+    hub = world.ids["hub_a"]
+    assert "Werkkledij a" in text(browser.get(f"/hubs/{hub}/queue?material=textiles"))
+    filtered = text(browser.get(f"/hubs/{hub}/queue?material=ict_equipment"))
+    assert 'class="stream-title">Werkkledij a' not in filtered
+
+
+def test_facilitator_withdraws_an_accepted_match(browser, world):
+    browser.login("fac-a@example.org")
+    match_page = _take_first_suggestion(browser, world.ids["hub_a"], world.ids["stream_a"])
+    for step in ("accepted", "withdrawn"):
+        version = re.search(r'name="version" value="(\d+)"',
+                            text(browser.get(match_page))).group(1)
+        assert browser.post(match_page + "/decide", {"to_status": step,
+                                                     "version": version}).status_code == 302
+    assert "ingetrokken" in text(browser.get(match_page))

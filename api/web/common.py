@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -81,3 +81,10 @@ def _http(error: HTTPException) -> tuple[str, int]:
                     message=_("The form was too old or not sent by this site. "
                               "Go back, reload the page and send it again."))
     return page("error.html", code, title=str(code), message=error.name)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(error: Exception) -> tuple[str, int]:
+    current_app.logger.exception("unhandled error on a page", exc_info=error)
+    return page("error.html", 500, title=_("Something went wrong"),
+                message=_("Something went wrong on our side. Try again in a moment."))

@@ -9,6 +9,8 @@ Match reasons come translated from the engine, in the page's language. Vocabular
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import flask_babel
 from flask import Flask, request, session
 from flask_babel import Babel
@@ -37,12 +39,18 @@ def vocabulary_label(value: str, kind: str) -> str:
     return taxonomy.label(kind, value, page_language())
 
 
+def by_label(values: Iterable[str], kind: str) -> list[str]:
+    """Vocabulary ids in the alphabetical order of their labels in the page's language."""
+    return sorted(values, key=lambda value: vocabulary_label(value, kind).casefold())
+
+
 def install(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Brussels")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=page_language)
     app.jinja_env.filters["vocab"] = vocabulary_label
+    app.jinja_env.filters["by_label"] = by_label
     # dates and numbers in the page's locale: 1.234,5 in nl and fr, 1,234.5 in en
     for name in ("get_locale", "format_decimal", "format_percent", "format_date",
                  "format_datetime"):

@@ -20,6 +20,7 @@ from api.app import db_session
 from api.suggestion_index import suggestion_service
 from api.web.common import bp, page, signed_in
 from api.web.i18n import page_language, vocabulary_label
+from api.web.plot import coordinate_plot, place_of
 from matchmaker import registration, scoping, taxonomy
 from matchmaker.analysis import Analysis, analyse
 from models import Capacity, Match, Organisation, Stream
@@ -218,4 +219,7 @@ def proposals(kind: str, item_id: int) -> tuple[str, int]:
     rows = {row.id: row for row in session.scalars(sa.select(other).where(
         other.id.in_([int(s.target_id) for s in found])))}
     pairs = [(rows[int(s.target_id)], s) for s in found if int(s.target_id) in rows]
-    return page("proposals.html", kind=kind, item=item, pairs=pairs)
+    plot = coordinate_plot([place_of(item, item.title)] + [
+        place_of(other, other.organisation.name) for other, _s in pairs]
+    ) if model is Stream else None
+    return page("proposals.html", kind=kind, item=item, pairs=pairs, plot=plot)

@@ -16,7 +16,9 @@ from api.app import db_session, send_mail
 from api.suggestion_index import suggestion_service
 from api.web.common import bp, page, signed_in
 from api.web.i18n import page_language
-from matchmaker import notifications, scoping, workflow
+from api.web.plot import coordinate_plot, place_of
+from matchmaker import notifications, scoping, taxonomy, workflow
+from matchmaker.catalogue import to_doc
 from matchmaker.engine.ranker import Suggestion
 from matchmaker.errors import NotFound, ValidationError
 from models import Capacity, Hub, Match, Stream
@@ -46,7 +48,9 @@ def decidable_match(match_id: int) -> Match:
 def _passes(stream: Stream, capacity: Capacity, filters: dict[str, str]) -> bool:
     material, service = filters["material"], filters["service"]
     municipality, text = filters["municipality"], filters["q"]
-    if material and material not in stream.materials + capacity.materials:
+    # asking for a parent (textiles) finds its children (workwear), as in the API
+    if material and not any(material == m or material in taxonomy.material_ancestors(m)
+                            for m in stream.materials + capacity.materials):
         return False
     if service and service not in stream.services_wanted + capacity.services:
         return False
@@ -75,7 +79,8 @@ def queue(hub_id: int) -> tuple[str, int]:
     if status:
         in_review = in_review.where(Match.status == status)
     return page("queue.html", hub=hub, rows=rows, filters=filters, status_filter=status,
-                statuses=tuple(workflow.TRANSITIONS), matches=session.scalars(in_review).all())
+                statuses=tuple(workflow.TRANSITIONS), matches=session.scalars(in_review).all(),
+                materials=taxonomy.MATERIALS, services=taxonomy.SERVICES)
 
 
 @bp.post("/hubs/<int:hub_id>/take")
@@ -110,7 +115,13 @@ def _pair(stream_id: int, capacity_id: int) -> Suggestion | None:
 
 def _match_page(match: Match, status: int = 200, errors: dict[str, str] | None = None
                 ) -> tuple[str, int]:
+    stream, capacity = match.stream, match.capacity
+    plot = coordinate_plot([place_of(stream, f"{stream.title} ({stream.organisation.name})"),
+                            place_of(capacity, capacity.organisation.name)])
+    # free text only: show what the engine read from it, marked as such
+    read = {"stream": to_doc(stream), "capacity": to_doc(capacity)}
     return page("match.html", status, match=match, pair=_pair(match.stream_id, match.capacity_id),
+                plot=plot, read=read,
                 next_steps=workflow.TRANSITIONS[match.status],
                 reason_codes=workflow.REASON_CODES, errors=errors or {},
                 form=request.form)

@@ -85,10 +85,10 @@ def chromium() -> Iterator[object]:
         browser.close()
 
 
-def _page(chromium, site: str, email: str, password: str = PASSWORD):
+def _page(chromium, site: str, email: str, password: str = PASSWORD, width: int = 1100):
     """A fresh browser context (its own cookies), signed in as `email`."""
     context = chromium.new_context(base_url=site, locale="nl-BE",
-                                   viewport={"width": 1100, "height": 900})
+                                   viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto("/login")
     page.get_by_label("E-mailadres").fill(email)
@@ -189,4 +189,16 @@ def test_language_switch_shows_the_french_page(chromium, site):
     sync_api.expect(page.get_by_role("heading", level=1)).to_contain_text("À examiner")
     sync_api.expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
     _shot(page, "5-french")
+    page.context.close()
+
+
+def test_pages_fit_a_phone_screen(chromium, site, state):
+    page = _page(chromium, site, "facilitator.gent@demo.example", width=360)
+    paths = [page.url.removeprefix(site), state.get("match_path"),
+             f"{state['hub_path']}/kpis" if "hub_path" in state else None]
+    for number, path in enumerate(p for p in paths if p):
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than a phone"
+        _shot(page, f"6-phone-{number}")
     page.context.close()
