@@ -346,3 +346,33 @@ def test_facilitator_withdraws_an_accepted_match(browser, world):
         assert browser.post(match_page + "/decide", {"to_status": step,
                                                      "version": version}).status_code == 302
     assert "ingetrokken" in text(browser.get(match_page))
+
+
+def test_facilitator_sets_a_target_and_sees_progress_against_it(browser, world):
+    browser.login("fac-a@example.org")
+    hub = world.ids["hub_a"]
+    match_page = _take_first_suggestion(browser, hub, world.ids["stream_a"])
+    version = re.search(r'name="version" value="(\d+)"', text(browser.get(match_page))).group(1)
+    browser.post(match_page + "/decide", {"to_status": "accepted", "version": version})
+    import datetime as dt
+
+    year = dt.date.today().year
+    response = browser.post(f"/hubs/{hub}/kpi-targets", {"kpi": "matches_accepted",
+                                                         "year": year, "target": "4"})
+    assert response.status_code == 302
+    page = text(browser.get(response.location))
+    assert re.search(r'data-kpi="matches_accepted">.*?<meter[^>]*value="0.25"', page, re.S)
+    assert browser.post(f"/hubs/{hub}/kpi-targets", {"kpi": "nonsense", "year": year,
+                                                     "target": "1"}).status_code == 400
+
+
+def test_facilitator_registers_a_stream_for_an_organisation_of_the_hub(browser, world):
+    browser.login("fac-a@example.org")
+    org = world.ids["org_co_a"]
+    assert f"/streams/new?organisation={org}" in text(
+        browser.get(f"/hubs/{world.ids['hub_a']}/organisations"))
+    browser.get(f"/streams/new?organisation={org}")
+    response = browser.post(f"/streams/new?organisation={org}", {
+        "title": "Paletten", "materials": "pallets", "action": "save", "status": "published"})
+    assert response.status_code == 302
+    assert "Paletten" in text(browser.get(f"/hubs/{world.ids['hub_a']}/organisations"))

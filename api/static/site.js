@@ -3,9 +3,6 @@
 document.documentElement.classList.add("js");
 
 document.addEventListener("DOMContentLoaded", () => {
-  for (const select of document.querySelectorAll("select.autosubmit")) {
-    select.addEventListener("change", () => select.form.submit());
-  }
   const form = document.getElementById("item-form");
   if (form) suggestTagsWhileTyping(form);
 });

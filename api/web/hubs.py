@@ -66,7 +66,27 @@ def hub_kpis(hub_id: int) -> tuple[str, int]:
         by_objective.setdefault(row.objective, []).append(row)
     return page("kpis.html", hub=facilitated_hub(hub_id), report=report,
                 last_day=report.end - dt.timedelta(days=1), by_objective=by_objective,
-                charts=_charts(report))
+                charts=_charts(report), targetable=sorted(kpis.KPI_NAMES))
+
+
+@bp.post("/hubs/<int:hub_id>/kpi-targets")
+def set_kpi_target(hub_id: int) -> Response | tuple[str, int]:
+    """Set the hub's yearly target for one KPI; the dashboard shows progress against it."""
+    hub = facilitated_hub(hub_id)
+    form = request.form
+    kpi, year = form.get("kpi", ""), form.get("year", type=int)
+    try:
+        target = float(form.get("target", "").replace(",", "."))
+    except ValueError:
+        target = -1.0
+    if kpi not in kpis.KPI_NAMES or year is None or target < 0:
+        return page("error.html", 400, title=_("Target not saved"),
+                    message=_("Choose a KPI and a year, and give a target of zero or more."))
+    session = db_session()
+    kpis.set_target(session, signed_in(), hub.id, year, kpi, target)
+    session.commit()
+    return redirect(url_for("web.hub_kpis", hub_id=hub.id, start=f"{year}-01-01",
+                            end=f"{year}-12-31"))
 
 
 def _download(hub_id: int, body: str | bytes, mimetype: str, suffix: str) -> Response:
