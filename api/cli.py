@@ -142,6 +142,7 @@ def export_command(path: Path | None, hubs: tuple[str, ...], no_contacts: bool) 
 
 
 def _register() -> None:
+    from api.cli_backup import backup_command, restore_command
     from api.cli_demo import demo_command
     from api.cli_ranking import (
         evaluate_command,
@@ -151,7 +152,7 @@ def _register() -> None:
     )
 
     for command in (index_command, rank_command, evaluate_command, train_scorer_command,
-                    demo_command):
+                    demo_command, backup_command, restore_command):
         main.add_command(command)
 
 
