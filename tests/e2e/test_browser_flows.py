@@ -90,12 +90,22 @@ def _page(chromium, site: str, email: str, password: str = PASSWORD, width: int 
     context = chromium.new_context(base_url=site, locale="nl-BE",
                                    viewport={"width": width, "height": 900})
     page = context.new_page()
+    # a CSP violation or a script error shows up here; each test ends by checking it
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
     page.goto("/login")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Aanmelden").click()
     page.wait_for_load_state()
     return page
+
+
+def _close(page, expected: tuple[str, ...] = ()) -> None:
+    unexpected = [e for e in page.console_errors if not any(x in e for x in expected)]
+    assert not unexpected, unexpected
+    page.context.close()
 
 
 def _shot(page, name: str) -> None:
@@ -133,7 +143,7 @@ def test_company_registers_a_stream_from_free_text_and_accepts_the_suggested_tag
     page.get_by_role("link", name=TITLE).click()
     sync_api.expect(page.locator("#material-workwear")).to_be_checked()
     state["registered"] = True
-    page.context.close()
+    _close(page)
 
 
 def test_facilitator_of_its_hub_sees_the_suggestion_opens_the_explanation_and_accepts(
@@ -157,7 +167,7 @@ def test_facilitator_of_its_hub_sees_the_suggestion_opens_the_explanation_and_ac
     page.locator("#accept").click()
     sync_api.expect(page.locator(".status")).to_have_text("aanvaard")
     _shot(page, "2-facilitator-accepted")
-    page.context.close()
+    _close(page)
 
 
 def test_facilitator_of_another_hub_cannot_see_it(chromium, site, state):
@@ -170,7 +180,7 @@ def test_facilitator_of_another_hub_cannot_see_it(chromium, site, state):
     assert response.status == 404
     sync_api.expect(page.get_by_role("heading", level=1)).to_have_text("Niet gevonden")
     _shot(page, "3-other-hub-404")
-    page.context.close()
+    _close(page, expected=("404",))
 
 
 def test_kpi_dashboard_counts_the_accepted_match(chromium, site, state):
@@ -179,7 +189,7 @@ def test_kpi_dashboard_counts_the_accepted_match(chromium, site, state):
     page = _page(chromium, site, "facilitator.gent@demo.example")
     assert _accepted_count(page, state["hub_path"]) == state["accepted_before"] + 1
     _shot(page, "4-kpi-dashboard")
-    page.context.close()
+    _close(page)
 
 
 def test_language_switch_shows_the_french_page(chromium, site):
@@ -189,7 +199,7 @@ def test_language_switch_shows_the_french_page(chromium, site):
     sync_api.expect(page.get_by_role("heading", level=1)).to_contain_text("À examiner")
     sync_api.expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
     _shot(page, "5-french")
-    page.context.close()
+    _close(page)
 
 
 def test_pages_fit_a_phone_screen(chromium, site, state):
@@ -201,4 +211,4 @@ def test_pages_fit_a_phone_screen(chromium, site, state):
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} is {overflow}px wider than a phone"
         _shot(page, f"6-phone-{number}")
-    page.context.close()
+    _close(page)
