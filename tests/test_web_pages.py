@@ -81,6 +81,19 @@ def test_session_cookie_is_http_only_and_renewed_on_sign_in(browser, world):
     assert browser.client.get_cookie("session").value != before
 
 
+def test_session_cookie_is_secure_and_hsts_sent_when_served_over_tls(monkeypatch, tmp_path):
+    from api.app import create_app
+    from matchmaker.config import Settings
+
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "1")
+    app = create_app(Settings(home=tmp_path, database_url=f"sqlite:///{tmp_path / 'x.sqlite'}",
+                              secret_key="test-secret"))
+    response = app.test_client().get("/login", base_url="https://localhost")
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    app.extensions["matchmaker.engine"].dispose()
+
+
 def test_signed_out_visitor_is_sent_to_the_login_page(browser, world):
     response = browser.get(f"/hubs/{world.ids['hub_a']}/queue")
     assert response.status_code == 302
