@@ -50,12 +50,13 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
         organisations,
         personal,
         suggestions,
+        users,
     )
 
     app.register_blueprint(health.bp)
     api = make_api(app)
     for blueprint in (auth.blp, organisations.blp, items.blp, matches.blp, hubwork.blp,
-                      personal.blp, onboarding.blp, suggestions.blp, exchange.blp):
+                      personal.blp, onboarding.blp, suggestions.blp, exchange.blp, users.blp):
         api.register_blueprint(blueprint)
     problems.register(app)
     from api import web

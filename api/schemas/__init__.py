@@ -7,7 +7,10 @@ from .common import (
     TokenCreatedOut,
     TokenIn,
     TokenOut,
+    UserArgs,
+    UserIn,
     UserOut,
+    UserPatch,
     VersionArgs,
     page_of,
 )
@@ -118,7 +121,10 @@ __all__ = [
     "TokenCreatedOut",
     "TokenIn",
     "TokenOut",
+    "UserArgs",
+    "UserIn",
     "UserOut",
+    "UserPatch",
     "VersionArgs",
     "page_of",
 ]

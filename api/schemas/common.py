@@ -60,6 +60,7 @@ class UserOut(Schema):
     hub_ids = fields.Method("_hub_ids", dump_only=True,
                             metadata={"type": "array", "items": {"type": "integer"}})
     language = fields.String(dump_only=True)
+    is_active = fields.Boolean(dump_only=True)
 
     def _hub_ids(self, user) -> list[int]:
         return [hub.id for hub in user.hubs]
@@ -90,3 +91,28 @@ class VersionArgs(ma.Schema):
 
     if_match = fields.Integer(data_key="If-Match", validate=validate.Range(min=1),
                               metadata={"description": "the version you saw; stale -> 409"})
+
+
+class UserIn(Schema):
+    email = fields.Email(required=True)
+    password = fields.String(required=True, load_only=True,
+                             validate=validate.Length(min=10, max=1024))
+    role = fields.String(required=True, validate=validate.OneOf(("admin", "facilitator",
+                                                                 "member")))
+    hub_ids = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=100))
+    organisation_id = fields.Integer(allow_none=True)
+    display_name = fields.String(load_default="", validate=validate.Length(max=200))
+    language = fields.String(load_default="nl", validate=validate.OneOf(("nl", "fr", "en")))
+
+
+class UserPatch(Schema):
+    hub_ids = fields.List(fields.Integer(), validate=validate.Length(max=100))
+    display_name = fields.String(validate=validate.Length(max=200))
+    language = fields.String(validate=validate.OneOf(("nl", "fr", "en")))
+    is_active = fields.Boolean()
+
+
+class UserArgs(PageArgs):
+    role = fields.String(validate=validate.OneOf(("admin", "facilitator", "member")))
+    hub = fields.Integer()
+    organisation = fields.Integer()

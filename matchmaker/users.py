@@ -1,0 +1,75 @@
+"""Accounts that admins manage: facilitators of hubs, other admins, members of an
+organisation; and switching an account off. Passwords go through `accounts`."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import Hub, Organisation, User
+
+from . import audit
+from .accounts import hash_password
+from .errors import Conflict, FieldError, ValidationError
+
+
+def _hubs(session: Session, hub_ids: list[int]) -> list[Hub]:
+    hubs = list(session.scalars(sa.select(Hub).where(Hub.id.in_(hub_ids))))
+    missing = sorted(set(hub_ids) - {h.id for h in hubs})
+    if missing:
+        raise ValidationError([FieldError("hub_ids", f"no hub {i}") for i in missing])
+    return hubs
+
+
+def _check_role(role: str, hubs: list[Hub], organisation_id: int | None) -> None:
+    # A facilitator works for hubs, a member for one organisation; an admin for neither.
+    errors = []
+    if role == "facilitator" and not hubs:
+        errors.append(FieldError("hub_ids", "a facilitator facilitates at least one hub"))
+    if role != "facilitator" and hubs:
+        errors.append(FieldError("hub_ids", f"only facilitators have hubs, not a {role}"))
+    if role == "member" and organisation_id is None:
+        errors.append(FieldError("organisation_id", "a member belongs to an organisation"))
+    if role != "member" and organisation_id is not None:
+        errors.append(FieldError("organisation_id", f"only members have one, not a {role}"))
+    if errors:
+        raise ValidationError(errors)
+
+
+def create_user(session: Session, actor: User, values: dict[str, Any]) -> User:
+    values = dict(values)
+    email = values.pop("email").strip().lower()
+    if session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)):
+        raise Conflict(f"{email} already has an account")
+    hubs = _hubs(session, values.pop("hub_ids", []))
+    organisation_id = values.pop("organisation_id", None)
+    _check_role(values["role"], hubs, organisation_id)
+    if organisation_id is not None and session.get(Organisation, organisation_id) is None:
+        raise ValidationError([FieldError("organisation_id", f"no organisation {organisation_id}")])
+    user = User(email=email, password_hash=hash_password(values.pop("password")), hubs=hubs,
+                organisation_id=organisation_id, **values)
+    session.add(user)
+    audit.record(session, actor, "create", user,
+                 after={**audit.snapshot(user), "hub_ids": sorted(h.id for h in hubs)})
+    return user
+
+
+def update_user(session: Session, actor: User, user: User, values: dict[str, Any]) -> User:
+    """Change hubs, display name, language or switch the account on or off."""
+    if user.id == actor.id and values.get("is_active") is False:
+        raise Conflict("you cannot switch off your own account")
+    before = {**audit.snapshot(user), "hub_ids": sorted(h.id for h in user.hubs)}
+    values = dict(values)
+    if "hub_ids" in values:
+        hubs = _hubs(session, values.pop("hub_ids"))
+        _check_role(user.role, hubs, user.organisation_id)
+        user.hubs = hubs
+    for key, value in values.items():
+        setattr(user, key, value)
+    session.flush()
+    old, new = audit.changed(before, {**audit.snapshot(user),
+                                      "hub_ids": sorted(h.id for h in user.hubs)})
+    if new:
+        audit.record(session, actor, "update", user, before=old, after=new)
+    return user
