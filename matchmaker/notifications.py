@@ -87,10 +87,10 @@ def _contact_lines(organisation: Organisation, language: str) -> str:
     return "\n".join(f"- {line}" for line in lines if line) or _text("no_contact", language)
 
 
-def _reasons(match: Match, language: str) -> str:
-    stored = match.features.get("reasons") if isinstance(match.features, dict) else None
-    if isinstance(stored, dict) and stored.get(language):
-        return "\n".join(f"- {r}" for r in stored[language])
+def _reasons(match: Match, language: str, reasons: dict[str, list[str]] | None) -> str:
+    """The engine's reasons when the caller has them; otherwise what the two share."""
+    if reasons and reasons.get(language):
+        return "\n".join(f"- {r}" for r in reasons[language])
     stream, capacity = match.stream, match.capacity
     shared = [taxonomy.label("material", m, language)
               for m in stream.materials if m in capacity.materials]
@@ -99,8 +99,14 @@ def _reasons(match: Match, language: str) -> str:
     return f"- {_text('shared', language)}: {', '.join(shared)}" if shared else "-"
 
 
-def introduction_mails(match: Match) -> list[Mail]:
-    """One mail to each party, in its own language, with the other's contact."""
+def party_languages(match: Match) -> set[str]:
+    return {language_of(match.stream.organisation), language_of(match.capacity.organisation)}
+
+
+def introduction_mails(match: Match, reasons: dict[str, list[str]] | None = None
+                       ) -> list[Mail]:
+    """One mail to each party, in its own language, with the other's contact and the
+    match's `reasons` by language (see `party_languages`)."""
     stream_org, capacity_org = match.stream.organisation, match.capacity.organisation
     mails = []
     for own, other in ((stream_org, capacity_org), (capacity_org, stream_org)):
@@ -108,18 +114,19 @@ def introduction_mails(match: Match) -> list[Mail]:
         values = {"other": other.name, "stream": match.stream.title,
                   "capacity": match.capacity.title,
                   "contact": _contact_lines(other, language),
-                  "reasons": _reasons(match, language)}
+                  "reasons": _reasons(match, language, reasons)}
         mails += [Mail(to, _text("introduced_subject", language, **values),
                        _text("introduced_body", language, **values))
                   for to in recipients(own)]
     return mails
 
 
-def decision_mails(match: Match, decision: Decision) -> list[Mail]:
+def decision_mails(match: Match, decision: Decision,
+                   reasons: dict[str, list[str]] | None = None) -> list[Mail]:
     """The mails a decision sends: introductions, or a status note to the parties once
     they know of the match (internal review steps are not mailed)."""
     if decision.to_status == "introduced":
-        return introduction_mails(match)
+        return introduction_mails(match, reasons)
     if decision.to_status not in ("agreed", "completed", "withdrawn") or \
             decision.from_status in (None, "proposed", "accepted"):
         return []

@@ -38,6 +38,12 @@ def test_introduction_mails_each_party_in_its_language_with_the_others_contact(
     assert "Goeiedag" in company_mail and "person-se-b@example.org" in company_mail
     assert "Bonjour" in partner_mail and "person-co-a@example.org" in partner_mail
     assert "Werkkledij a" in by_recipient["person-se-b@example.org"]["Subject"]
+    # The engine's own reasons, each in the reader's language, not the shared-labels fallback.
+    company_reasons = company_mail.split("Waarom deze match:")[1].split("Met circulaire")[0]
+    partner_reasons = partner_mail.split("Pourquoi ce match :")[1].split("Salutations")[0]
+    assert company_reasons.strip().startswith("- ") and "Gedeeld" not in company_reasons
+    assert partner_reasons.strip().startswith("- ") and "En commun" not in partner_reasons
+    assert company_reasons != partner_reasons
 
 
 def test_review_steps_before_introduction_send_nothing(api_app, http, world, smtp_inbox):

@@ -98,5 +98,15 @@ class Decisions(MethodView):
             completed_volume_kg=data.get("completed_volume_kg"))
         decision = workflow.decide(session, user, match, change)
         session.commit()
-        send_mail(notifications.decision_mails(match, decision))
+        send_mail(notifications.decision_mails(match, decision, _reasons(match, decision)))
         return decision
+
+
+def _reasons(match: Match, decision: Decision) -> dict[str, list[str]] | None:
+    """The engine's reasons for the pair in each party's language, for the introduction."""
+    if decision.to_status != "introduced":
+        return None
+    found = {language: pair_suggestion(match.stream_id, match.capacity_id, language)
+             for language in notifications.party_languages(match)}
+    return {language: [r.text for r in s.reasons if r.polarity == "+"]
+            for language, s in found.items() if s is not None}

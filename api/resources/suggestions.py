@@ -117,10 +117,12 @@ class TextAnalysis(MethodView):
         return analyse(text, data.get("language"), role=data["role"])
 
 
-def pair_suggestion(stream_id: int, capacity_id: int) -> Suggestion | None:
+def pair_suggestion(stream_id: int, capacity_id: int,
+                    language: str | None = None) -> Suggestion | None:
     """The engine's view of one pair, or None when it does not rank it at all."""
     session = db_session()
-    for s in suggestion_service().for_stream(session, stream_id, 100, require_user().language):
+    for s in suggestion_service().for_stream(session, stream_id, 100,
+                                             language or require_user().language):
         if int(s.target_id) == capacity_id:
             return s
     return None
