@@ -129,3 +129,11 @@ def test_member_of_a_social_enterprise_registers_capacities_not_streams(http, wo
                         token=world.tokens["se_a"])
     assert refused[0] == 403
     assert created[0] == 201 and created[2]["service_radius_km"] == 25
+
+
+def test_hub_with_organisations_cannot_be_deleted(http, world):
+    status, _, problem = http.delete(f"/api/v1/hubs/{world.ids['hub_a']}",
+                                     token=world.tokens["admin"])
+    assert status == 409 and "organisations" in problem["detail"]
+    _, _, hub = http.post("/api/v1/hubs", json={"name": "Leeg"}, token=world.tokens["admin"])
+    assert http.delete(f"/api/v1/hubs/{hub['id']}", token=world.tokens["admin"])[0] == 204

@@ -147,3 +147,26 @@ def test_period_must_be_complete_and_ordered(http, world):
     assert http.get(f"/api/v1/hubs/{hub}/kpis?start=2026-01-01", token=token)[0] == 400
     assert http.get(f"/api/v1/hubs/{hub}/kpis?start=2026-05-01&end=2026-01-01",
                     token=token)[0] == 400
+
+
+def test_correcting_an_activity_changes_the_counts_and_is_audited(http, world, session_factory):
+    import sqlalchemy as sa
+
+    from models import AuditEntry
+
+    token = world.tokens["fac_a"]
+    _, _, activity = http.post(f"/api/v1/hubs/{world.ids['hub_a']}/activities", json={
+        "kind": "info_session", "date": TODAY.isoformat(), "title": "Infoavond",
+        "other_participants": 3}, token=token)
+    status, _, fixed = http.patch(f"/api/v1/activities/{activity['id']}", json={
+        "organisation_ids": [world.ids["org_co_a"]], "other_participants": 7}, token=token)
+    assert status == 200 and fixed["organisation_ids"] == [world.ids["org_co_a"]]
+    _, _, report = http.get(f"/api/v1/hubs/{world.ids['hub_a']}/kpis", token=token)
+    assert next(r for r in report["rows"] if r["kpi"] == "awareness_participants")["value"] == 8
+    assert http.patch(f"/api/v1/activities/{activity['id']}", json={"title": "x"},
+                      token=world.tokens["fac_b"])[0] == 404
+    assert http.delete(f"/api/v1/activities/{activity['id']}", token=token)[0] == 204
+    with session_factory() as session:
+        actions = session.scalars(sa.select(AuditEntry.action).where(
+            AuditEntry.entity == "activities")).all()
+    assert actions == ["create", "update", "delete"]
