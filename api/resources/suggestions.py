@@ -119,10 +119,6 @@ class TextAnalysis(MethodView):
 
 def pair_suggestion(stream_id: int, capacity_id: int,
                     language: str | None = None) -> Suggestion | None:
-    """The engine's view of one pair, or None when it does not rank it at all."""
-    session = db_session()
-    for s in suggestion_service().for_stream(session, stream_id, 100,
-                                             language or require_user().language):
-        if int(s.target_id) == capacity_id:
-            return s
-    return None
+    """The engine's view of one pair, or None when the capacity is not matchable."""
+    return suggestion_service().for_pair(db_session(), stream_id, capacity_id,
+                                         language or require_user().language)
