@@ -204,6 +204,12 @@ def test_analysis_endpoint_suggests_materials_in_the_page_language(browser, worl
     assert any("ict" in i or "laptop" in i or "electronics" in i for i in ids), ids
 
 
+def test_analysis_endpoint_needs_the_csrf_header(browser, world):
+    browser.login("co-a@example.org")
+    response = browser.client.post("/analysis", data={"kind": "streams", "description": "pc"})
+    assert response.status_code == 400
+
+
 def test_form_errors_are_shown_next_to_the_field(browser, world):
     browser.login("co-a@example.org")
     response = browser.post("/streams/new", {"title": "", "amount": "veel", "action": "save"})
