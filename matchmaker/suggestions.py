@@ -120,7 +120,7 @@ class SuggestionService:
             out[missing] = self.embedder.encode([texts[i] for i in missing])
             if store:
                 sync_vectors(session, self.embedder, kind,
-                             [(int(docs[i].id), texts[i]) for i in missing])
+                             [(int(docs[i].id), texts[i]) for i in missing], complete=False)
         return out
 
     # -- keeping the ranker fresh -----------------------------------------

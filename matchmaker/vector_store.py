@@ -42,8 +42,12 @@ def sync_vectors(
     *,
     rebuild: bool = False,
     progress: Progress | None = None,
+    complete: bool = True,
 ) -> SyncReport:
-    """Make the stored vectors of `kind` under `embedder.name` match `items` (id, text)."""
+    """Make the stored vectors of `kind` under `embedder.name` match `items` (id, text).
+
+    `complete=False`: `items` are only some of the items, so the others' vectors stay.
+    """
     wanted = {item_id: text for item_id, text in items}
     model = embedder.name
     stored = {
@@ -52,7 +56,7 @@ def sync_vectors(
             sa.select(Embedding).where(Embedding.item_kind == kind, Embedding.model == model)
         )
     }
-    gone = [row for item_id, row in stored.items() if item_id not in wanted]
+    gone = [row for item_id, row in stored.items() if item_id not in wanted] if complete else []
     for row in gone:
         session.delete(row)
     todo = [
