@@ -13,8 +13,27 @@ one JSON object.
 """
 from __future__ import annotations
 
+import argparse
+import http.client
+import json
+import os
+import queue
 import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # Centres of the hubs (lat, lon) and the language spoken there.
 HUBS = (
@@ -104,3 +123,331 @@ def generate_exchange(organisations: int, streams: int, capacities: int,
             "capacity": {"amount": rng.choice((1, 5, 20)), "unit": "t", "per": "month"},
             "service_radius_km": rng.choice((20, 40, 80)), "target_group_fte": rng.randint(2, 60)})
     return doc
+
+
+# --- preparing a database ------------------------------------------------------------------
+
+SMOKE_SIZES = (60, 200, 100)
+FULL_SIZES = (2000, 10_000, 5000)
+# Proportions a hub would see: mostly people looking, some asking for suggestions,
+# a few registering and deciding.
+MIX = (("read", 55), ("suggestions", 25), ("registration", 10), ("decision", 10))
+
+
+def _env(database_url: str, home: Path) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database_url, "MATCHMAKER_HOME": str(home),
+            "SECRET_KEY": "bench-load", "PYTHONPATH": str(ROOT)}
+
+
+def _matchmaker(args: list[str], env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "-c", "from api.cli import main; main()", *args],
+                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def prepare(database_url: str, sizes: tuple[int, int, int], workdir: Path,
+            matches_per_hub: int) -> dict[str, Any]:
+    """Import and index a generated data set; accounts, tokens and proposed matches per hub.
+
+    Returns the plan the clients follow: per hub a facilitator token, member tokens with
+    their organisation, stream ids and matches waiting for a decision.
+    """
+    import sqlalchemy as sa
+
+    from matchmaker import workflow
+    from matchmaker.accounts import ensure_facilitator
+    from matchmaker.tokens import create_api_token
+    from models import Capacity, Hub, Organisation, Stream, User, make_engine, make_session_factory
+
+    data = workdir / "data.json"
+    data.write_text(json.dumps(generate_exchange(*sizes)), encoding="utf-8")
+    env = _env(database_url, workdir / "home")
+    started = time.perf_counter()
+    _matchmaker(["import", str(data)], env)
+    imported = time.perf_counter()
+    _matchmaker(["index"], env)
+    indexed = time.perf_counter()
+    engine = make_engine(database_url)
+    plan: dict[str, Any] = {"hubs": [], "timing_s": {"import": round(imported - started, 1),
+                                                    "index": round(indexed - imported, 1)}}
+    with make_session_factory(engine)() as session:
+        for hub in session.scalars(sa.select(Hub).order_by(Hub.id)):
+            facilitator = ensure_facilitator(session, f"fac.{hub.id}@bench.example", "bench-load-password",
+                                             [hub])
+            session.flush()
+            members = []
+            companies = session.scalars(sa.select(Organisation).where(
+                Organisation.hub_id == hub.id, Organisation.kind == "company")
+                .order_by(Organisation.id).limit(5)).all()
+            for org in companies:
+                member = User(email=f"member.{org.id}@bench.example", role="member",
+                              organisation=org)
+                session.add(member)
+                session.flush()
+                members.append([org.id, create_api_token(session, member, "bench")[1]])
+            streams = session.scalars(sa.select(Stream).join(Organisation).where(
+                Organisation.hub_id == hub.id).order_by(Stream.id)).all()
+            capacities = session.scalars(sa.select(Capacity).order_by(Capacity.id)).all()
+            matches = []
+            for i, stream in enumerate(streams[:matches_per_hub]):
+                match = workflow.take_suggestion(session, facilitator, stream,
+                                                 capacities[i % len(capacities)], 0.5, {},
+                                                 "bench")
+                matches.append([match.id, match.version])
+            plan["hubs"].append({
+                "facilitator": create_api_token(session, facilitator, "bench")[1],
+                "members": members, "streams": [s.id for s in streams], "matches": matches})
+        session.commit()
+    engine.dispose()
+    plan["timing_s"]["accounts"] = round(time.perf_counter() - indexed, 1)
+    return plan
+
+
+# --- the client process ----------------------------------------------------------------------
+
+class Client:
+    """One simulated user: a keep-alive connection and the hub it works in."""
+
+    def __init__(self, host: str, port: int, hub: dict[str, Any], decisions: queue.Queue,
+                 rng: random.Random) -> None:
+        self.connection = http.client.HTTPConnection(host, port, timeout=30)
+        self.hub, self.decisions, self.rng = hub, decisions, rng
+
+    def request(self, method: str, path: str, token: str, body: Any = None) -> int:
+        headers = {"Authorization": f"Bearer {token}"}
+        payload = None
+        if body is not None:
+            payload = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        try:
+            self.connection.request(method, path, body=payload, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.HTTPException, OSError):
+            # gunicorn's sync workers close after each response: reconnect once.
+            self.connection.close()
+            self.connection.request(method, path, body=payload, headers=headers)
+            response = self.connection.getresponse()
+        response.read()
+        if response.getheader("Connection", "").lower() == "close":
+            self.connection.close()
+        return response.status
+
+    def one(self, kind: str) -> tuple[str, int, int]:
+        """Send one request of `kind`; returns the kind really sent, the status, the expected."""
+        hub, token = self.hub, self.hub["facilitator"]
+        stream = self.rng.choice(hub["streams"])
+        if kind == "decision":
+            try:
+                match_id, version = self.decisions.get_nowait()
+            except queue.Empty:
+                kind = "read"
+            else:
+                return kind, self.request("POST", f"/api/v1/matches/{match_id}/decisions", token,
+                                          {"to_status": "accepted", "version": version}), 201
+        if kind == "read":
+            if self.rng.random() < 0.5:
+                return kind, self.request("GET", f"/api/v1/streams/{stream}", token), 200
+            page = self.rng.randint(1, 20)
+            return kind, self.request("GET", f"/api/v1/streams?page={page}&page_size=20",
+                                      token), 200
+        if kind == "suggestions":
+            return kind, self.request("GET", f"/api/v1/streams/{stream}/suggestions?k=10",
+                                      token), 200
+        org_id, member_token = self.rng.choice(hub["members"])
+        material, _, words = self.rng.choice(MATERIALS)
+        return kind, self.request("POST", f"/api/v1/organisations/{org_id}/streams",
+                                  member_token, {
+                                      "title": words["nl"].capitalize(),
+                                      "description": f"Nieuwe partij {words['nl']}, ophaling "
+                                                     "gewenst.",
+                                      "materials": [material]}), 201
+
+
+def run_clients(base_url: str, plan: dict[str, Any], clients: int, seconds: float,
+                seed: int = 11) -> dict[str, Any]:
+    """`clients` threads sending the MIX for `seconds`; latencies and errors per kind."""
+    parsed = urllib.parse.urlsplit(base_url)
+    if parsed.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit("the load benchmark only drives loopback addresses")
+    pools = []
+    for hub in plan["hubs"]:
+        pool: queue.Queue = queue.Queue()
+        for match in hub["matches"]:
+            pool.put(tuple(match))
+        pools.append(pool)
+    kinds, weights = zip(*MIX, strict=True)
+    latencies: dict[str, list[float]] = {kind: [] for kind in kinds}
+    errors: list[str] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def work(number: int) -> None:
+        rng = random.Random(seed + number)
+        hub_index = number % len(plan["hubs"])
+        client = Client(parsed.hostname, parsed.port, plan["hubs"][hub_index],
+                        pools[hub_index], rng)
+        while time.monotonic() < deadline:
+            wanted = rng.choices(kinds, weights)[0]
+            started = time.perf_counter()
+            try:
+                kind, status, expected = client.one(wanted)
+            except (http.client.HTTPException, OSError) as err:
+                kind, status, expected = wanted, 0, -1
+                message = f"{wanted}: {type(err).__name__}: {err}"
+            else:
+                message = f"{kind}: HTTP {status}"
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies[kind].append(elapsed)
+                if status != expected:
+                    errors.append(message)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - began
+    total = sum(len(v) for v in latencies.values())
+    return {"clients": clients, "seconds": round(wall, 1), "requests": total,
+            "requests_per_s": round(total / wall, 1), "errors": len(errors),
+            "error_samples": sorted(set(errors))[:10],
+            "by_type": {kind: _summary(values) for kind, values in latencies.items()}}
+
+
+def _summary(seconds: list[float]) -> dict[str, Any]:
+    if not seconds:
+        return {"count": 0}
+    ordered = sorted(seconds)
+
+    def at(q: float) -> float:
+        return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
+
+    return {"count": len(ordered), "p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99)}
+
+
+# --- serving and orchestration ---------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_ready(base_url: str, workers: int, timeout: float = 600) -> None:
+    """Until /readyz answers 200 often enough for every worker to have loaded its index."""
+    deadline, ready = time.monotonic() + timeout, 0
+    while ready < 4 * workers:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the server was not ready within {timeout:.0f} s")
+        try:
+            with urllib.request.urlopen(base_url + "/readyz", timeout=120) as response:
+                ready += response.status == 200
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+
+
+def _warm_up(base_url: str, plan: dict[str, Any], workers: int) -> None:
+    """One registration, then suggestions until every worker has embedded it: a worker
+    loads its embedding model the first time it must embed, which is not what a
+    running service's requests cost."""
+    parsed = urllib.parse.urlsplit(base_url)
+    client = Client(parsed.hostname, parsed.port, plan["hubs"][0], queue.Queue(),
+                    random.Random(0))
+    client.one("registration")
+    time.sleep(1)
+    for _ in range(6 * workers):
+        client.one("suggestions")
+
+
+@contextmanager
+def database(kind: str, workdir: Path) -> Iterator[str]:
+    """A fresh SQLite file, or a fresh schema on TEST_DATABASE_URL dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{workdir / 'load.sqlite'}"
+        return
+    import sqlalchemy as sa
+
+    from models import make_engine
+
+    base = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    schema = f"bench_load_{os.getpid()}"
+    admin = make_engine(base)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield sa.make_url(base).update_query_dict(
+            {"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def benchmark(kind: str, sizes: tuple[int, int, int], clients: int, seconds: float,
+              workers: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp, \
+            database(kind, Path(tmp)) as url:
+        workdir = Path(tmp)
+        plan = prepare(url, sizes, workdir, matches_per_hub=max(50, int(clients * seconds / 10)))
+        plan_path = workdir / "plan.json"
+        plan_path.write_text(json.dumps(plan), encoding="utf-8")
+        port = _free_port()
+        log = (workdir / "gunicorn.log").open("w")
+        server = subprocess.Popen(
+            [sys.executable, "-c", "from api.cli import main; main()", "serve",
+             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+            cwd=ROOT, env=_env(url, workdir / "home"), stdout=log, stderr=subprocess.STDOUT)
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_ready(base_url, workers)
+            _warm_up(base_url, plan, workers)
+            # The clients run in a process of their own so their work is not the server's.
+            client = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "--client", base_url,
+                 "--plan", str(plan_path), "--clients", str(clients), "--seconds", str(seconds)],
+                cwd=ROOT, env=_env(url, workdir / "home"), check=True, capture_output=True,
+                text=True, timeout=seconds + 300)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+            log.close()
+        result = json.loads(client.stdout.strip().splitlines()[-1])
+        server_log = (workdir / "gunicorn.log").read_text(errors="replace")
+    return {"database": kind, "workers": workers,
+            "data": dict(zip(("organisations", "streams", "capacities"), sizes, strict=True)),
+            "prepare_s": plan["timing_s"], **result,
+            "database_locked": server_log.count("database is locked"),
+            "server_errors_logged": server_log.count("unhandled error")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
+    parser.add_argument("--smoke", action="store_true",
+                        help="a small data set, 4 clients for 5 s (to check the benchmark runs)")
+    parser.add_argument("--client", metavar="BASE_URL", help=argparse.SUPPRESS)
+    parser.add_argument("--plan", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.client:
+        plan = json.loads(args.plan.read_text(encoding="utf-8"))
+        print(json.dumps(run_clients(args.client, plan, args.clients, args.seconds)))
+        return
+    if args.smoke:
+        sizes, args.clients, args.seconds = SMOKE_SIZES, 4, 5
+    else:
+        sizes = FULL_SIZES
+    result = benchmark(args.database, sizes, args.clients, args.seconds, args.workers)
+    print(f"{result['database']}: {result['requests']} requests in {result['seconds']} s "
+          f"({result['requests_per_s']}/s) from {result['clients']} clients, "
+          f"{result['errors']} errors, {result['database_locked']} 'database is locked'")
+    for kind, figures in result["by_type"].items():
+        print(f"  {kind:13} {figures}")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
