@@ -228,6 +228,7 @@ def validate(data: Any, known_ids: dict[str, Collection[str]] | None = None) -> 
     errors += [FieldError(name, "unknown field") for name in data
                if name not in LISTS and name != "format"]
     ids: dict[str, set[str]] = {}
+    lists: dict[str, list[Any]] = {}
     for name in LISTS:
         records = data.get(name)
         if records is None:
@@ -235,11 +236,12 @@ def validate(data: Any, known_ids: dict[str, Collection[str]] | None = None) -> 
         elif not isinstance(records, list):
             errors.append(FieldError(name, f"must be a list, got {_kind(records)}"))
             records = []
+        lists[name] = records
         errors += _check_records(name, records)
         ids[name] = {r["id"] for r in records if isinstance(r, dict) and isinstance(r.get("id"), str)}
     for name, (field, target) in REFERENCES.items():
         allowed = ids[target] | set((known_ids or {}).get(target, ()))
-        for i, record in enumerate(data.get(name) or []):
+        for i, record in enumerate(lists[name]):
             ref = record.get(field) if isinstance(record, dict) else None
             if isinstance(ref, str) and ref not in allowed:
                 singular = target[:-1]
