@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
                 session.rollback()
             session.close()
 
-    from api import auth, health, problems
+    from api import auth, docs, health, problems
     from api.openapi import make_api
     from api.resources import (
         exchange,
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
     )
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(docs.bp)
     api = make_api(app)
     for blueprint in (auth.blp, organisations.blp, items.blp, matches.blp, hubwork.blp,
                       personal.blp, onboarding.blp, suggestions.blp, exchange.blp, users.blp):

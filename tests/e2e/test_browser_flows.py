@@ -212,3 +212,19 @@ def test_pages_fit_a_phone_screen(chromium, site, state):
         assert overflow <= 0, f"{path} is {overflow}px wider than a phone"
         _shot(page, f"6-phone-{number}")
     _close(page)
+
+
+def test_api_docs_page_renders_the_operations_from_local_assets(chromium, site):
+    context = chromium.new_context(base_url=site, viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto("/api/docs")
+    page.locator(".opblock").first.wait_for(timeout=30_000)
+    assert page.locator(".opblock").count() > 20
+    _shot(page, "api-docs")
+    assert all(url.startswith(site) or url.startswith("data:") for url in requested), requested
+    _close(page)
