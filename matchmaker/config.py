@@ -27,6 +27,8 @@ class Settings:
     # Above this many vectors an approximate (HNSW) index replaces exact search.
     ann_threshold: int = 0
     max_per_organisation: int = 2
+    # Session cookies only over HTTPS; on for any deployment behind TLS.
+    secure_cookies: bool = False
     smtp_url: str = ""
     mail_from: str = "matchmaker@localhost"
     # Contacts inactive for longer are erased by `matchmaker gdpr-retention` (GDPR storage limit).
@@ -44,6 +46,7 @@ class Settings:
             embedder_model_path=env.get("MATCHMAKER_EMBEDDER_MODEL_PATH", ""),
             ann_threshold=int(env.get("MATCHMAKER_ANN_THRESHOLD", "0") or 0),
             max_per_organisation=int(env.get("MATCHMAKER_MAX_PER_ORGANISATION", "2")),
+            secure_cookies=env.get("SESSION_COOKIE_SECURE", "") == "1",
             smtp_url=env.get("SMTP_URL", ""),
             mail_from=env.get("MAIL_FROM", cls.mail_from),
             contact_retention_days=int(env.get("MATCHMAKER_CONTACT_RETENTION_DAYS", 3 * 365)),

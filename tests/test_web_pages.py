@@ -86,8 +86,10 @@ def test_session_cookie_is_secure_and_hsts_sent_when_served_over_tls(monkeypatch
     from matchmaker.config import Settings
 
     monkeypatch.setenv("SESSION_COOKIE_SECURE", "1")
-    app = create_app(Settings(home=tmp_path, database_url=f"sqlite:///{tmp_path / 'x.sqlite'}",
-                              secret_key="test-secret"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite'}")
+    monkeypatch.setenv("SECRET_KEY", "test-secret")
+    monkeypatch.setenv("MATCHMAKER_HOME", str(tmp_path))
+    app = create_app(Settings.from_env())
     response = app.test_client().get("/login", base_url="https://localhost")
     assert "Secure" in response.headers["Set-Cookie"]
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")

@@ -9,7 +9,6 @@ nothing and stops an injected `<script>` even if escaping were ever forgotten.
 from __future__ import annotations
 
 import hmac
-import os
 import secrets
 
 from flask import Flask, Response, abort, request, session
@@ -67,7 +66,7 @@ def install(app: Flask) -> None:
     """Headers on every response; the session cookie HttpOnly, and Secure when asked."""
     app.after_request(_add_headers)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    # Behind TLS set SESSION_COOKIE_SECURE=1 so the cookie never travels in clear; it
+    # Behind TLS the cookie must never travel in clear (SESSION_COOKIE_SECURE=1); it
     # cannot be the default because the demo and the tests serve plain http on 127.0.0.1.
-    if os.environ.get("SESSION_COOKIE_SECURE") == "1":
+    if app.extensions["matchmaker.settings"].secure_cookies:
         app.config["SESSION_COOKIE_SECURE"] = True
