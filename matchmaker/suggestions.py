@@ -20,16 +20,28 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from indexing.embedders import Embedder
-from models import Embedding, Match, Organisation, Stream, read_index_version
+from models import (
+    Capacity,
+    Decision,
+    Embedding,
+    Match,
+    Organisation,
+    Stream,
+    User,
+    read_index_version,
+)
 
 from .catalogue import ITEM_MODELS, MATCHABLE_STATUS, change_marks, load_items, to_doc
 from .engine.documents import Doc, embed_text
 from .engine.ranker import Ranker, Scope, Suggestion
 from .engine.scorer import DefaultScorer
 from .errors import NotFound
+from .mail import Mail
 from .vector_store import Progress, SyncReport, sync_vectors, text_hash
 
 KINDS = ("stream", "capacity")
+# recorded as the scorer of a match the engine could not score (e.g. a closed capacity)
+MANUAL_SCORER = "manual"
 
 
 @dataclass(frozen=True)
@@ -227,3 +239,35 @@ class SuggestionService:
                             break
         queue.sort(key=lambda q: (-q.suggestion.score, q.stream_id, q.capacity_id))
         return queue[:k]
+
+
+def take_pair(session: Session, service: SuggestionService, actor: User, stream: Stream,
+              capacity: Capacity) -> Match:
+    """Take a pair into review as a proposed match, with the engine's score and features
+    for it as they are now (the training data of the learned scorer)."""
+    from . import workflow
+
+    found = service.for_pair(session, stream.id, capacity.id)
+    if found is None:
+        score, features, scorer = 0.0, {}, MANUAL_SCORER
+    else:
+        score, features, scorer = found.score, found.features, service.scorer_version
+    return workflow.take_suggestion(session, actor, stream, capacity, score=score,
+                                    features=features, scorer_version=scorer)
+
+
+
+def decision_mails(session: Session, service: SuggestionService, match: Match,
+                   decision: Decision) -> list[Mail]:
+    """The mails a decision sends; an introduction carries the engine's reasons in favour
+    of the pair, in each party's language."""
+    from . import notifications
+
+    reasons = None
+    if decision.to_status == "introduced":
+        reasons = {}
+        for language in notifications.party_languages(match):
+            found = service.for_pair(session, match.stream_id, match.capacity_id, language)
+            if found is not None:
+                reasons[language] = [r.text for r in found.reasons if r.polarity == "+"]
+    return notifications.decision_mails(match, decision, reasons)

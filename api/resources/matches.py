@@ -16,11 +16,11 @@ from api.app import db_session, send_mail
 from api.auth import require_user
 from api.listing import Shown, paginate
 from api.openapi import Blueprint
-from api.resources.suggestions import pair_suggestion
 from api.schemas import DecisionIn, DecisionOut, MatchArgs, MatchIn, MatchOut, page_of
 from api.suggestion_index import suggestion_service
-from matchmaker import notifications, scoping, workflow
+from matchmaker import scoping, workflow
 from matchmaker.errors import PermissionDenied
+from matchmaker.suggestions import decision_mails, take_pair
 from models import Capacity, Decision, Match, Stream
 
 blp = Blueprint("matches", __name__, url_prefix="/api/v1",
@@ -28,7 +28,6 @@ blp = Blueprint("matches", __name__, url_prefix="/api/v1",
 blp.before_request(lambda: require_user() and None)
 
 # A pair the engine does not rank at all (a facilitator's own idea) is still taken.
-MANUAL_SCORER = "manual"
 
 
 def _shown(match: Match) -> Shown:
@@ -62,14 +61,7 @@ class Matches(MethodView):
         capacity = scoping.load(session, user, Capacity, data["capacity_id"])
         if not scoping.facilitates(user, stream.organisation.hub_id):
             raise PermissionDenied("only the facilitators of the stream's hub take its matches")
-        found = pair_suggestion(stream.id, capacity.id)
-        if found is None:
-            score, features, scorer = 0.0, {}, MANUAL_SCORER
-        else:
-            score, features = found.score, found.features
-            scorer = suggestion_service().scorer_version
-        match = workflow.take_suggestion(session, user, stream, capacity, score=score,
-                                         features=features, scorer_version=scorer)
+        match = take_pair(session, suggestion_service(), user, stream, capacity)
         session.commit()
         return _shown(match)
 
@@ -98,15 +90,6 @@ class Decisions(MethodView):
             completed_volume_kg=data.get("completed_volume_kg"))
         decision = workflow.decide(session, user, match, change)
         session.commit()
-        send_mail(notifications.decision_mails(match, decision, _reasons(match, decision)))
+        send_mail(decision_mails(session, suggestion_service(), match, decision))
         return decision
 
-
-def _reasons(match: Match, decision: Decision) -> dict[str, list[str]] | None:
-    """The engine's reasons for the pair in each party's language, for the introduction."""
-    if decision.to_status != "introduced":
-        return None
-    found = {language: pair_suggestion(match.stream_id, match.capacity_id, language)
-             for language in notifications.party_languages(match)}
-    return {language: [r.text for r in s.reasons if r.polarity == "+"]
-            for language, s in found.items() if s is not None}

@@ -116,9 +116,3 @@ class TextAnalysis(MethodView):
         text = "\n".join(t for t in (data["title"], data["description"]) if t)
         return analyse(text, data.get("language"), role=data["role"])
 
-
-def pair_suggestion(stream_id: int, capacity_id: int,
-                    language: str | None = None) -> Suggestion | None:
-    """The engine's view of one pair, or None when the capacity is not matchable."""
-    return suggestion_service().for_pair(db_session(), stream_id, capacity_id,
-                                         language or require_user().language)

@@ -17,16 +17,16 @@ from api.suggestion_index import suggestion_service
 from api.web.common import bp, page, signed_in
 from api.web.i18n import page_language
 from api.web.plot import coordinate_plot, place_of
-from matchmaker import notifications, scoping, taxonomy, workflow
+from matchmaker import scoping, taxonomy, workflow
 from matchmaker.catalogue import to_doc
 from matchmaker.engine.ranker import Suggestion
 from matchmaker.errors import NotFound, ValidationError
+from matchmaker.suggestions import decision_mails, take_pair
 from models import Capacity, Hub, Match, Stream
 
 QUEUE_LENGTH = 60
 PER_STREAM = 3
 # A pair the engine does not rank at all (a facilitator's own idea) is still taken.
-MANUAL_SCORER = "manual"
 
 
 def facilitated_hub(hub_id: int) -> Hub:
@@ -93,24 +93,14 @@ def take(hub_id: int) -> Response:
                             request.form.get("capacity_id", type=int) or 0)
     if stream.organisation.hub_id != hub.id:
         raise NotFound(f"stream {stream.id} not found")
-    found = _pair(stream.id, capacity.id)
-    if found is None:
-        score, features, scorer = 0.0, {}, MANUAL_SCORER
-    else:
-        score, features = found.score, found.features
-        scorer = suggestion_service().scorer_version
-    match = workflow.take_suggestion(session, user, stream, capacity, score=score,
-                                     features=features, scorer_version=scorer)
+    match = take_pair(session, suggestion_service(), user, stream, capacity)
     session.commit()
     return redirect(url_for("web.match", match_id=match.id))
 
 
 def _pair(stream_id: int, capacity_id: int) -> Suggestion | None:
     """The engine's view of one pair now, with reasons in the page's language."""
-    for s in suggestion_service().for_stream(db_session(), stream_id, 100, page_language()):
-        if int(s.target_id) == capacity_id:
-            return s
-    return None
+    return suggestion_service().for_pair(db_session(), stream_id, capacity_id, page_language())
 
 
 def _match_page(match: Match, status: int = 200, errors: dict[str, str] | None = None
@@ -193,5 +183,5 @@ def decide(match_id: int) -> Response | tuple[str, int]:
     except ValidationError as err:
         return _match_page(match, 400, {e.path: e.message for e in err.errors})
     session.commit()
-    send_mail(notifications.decision_mails(match, decision))
+    send_mail(decision_mails(session, suggestion_service(), match, decision))
     return redirect(url_for("web.match", match_id=match.id))
