@@ -31,6 +31,7 @@ from models import (
     read_index_version,
 )
 
+from . import notifications, workflow
 from .catalogue import ITEM_MODELS, MATCHABLE_STATUS, change_marks, load_items, to_doc
 from .engine.documents import Doc, embed_text
 from .engine.ranker import Ranker, Scope, Suggestion
@@ -245,8 +246,6 @@ def take_pair(session: Session, service: SuggestionService, actor: User, stream:
               capacity: Capacity) -> Match:
     """Take a pair into review as a proposed match, with the engine's score and features
     for it as they are now (the training data of the learned scorer)."""
-    from . import workflow
-
     found = service.for_pair(session, stream.id, capacity.id)
     if found is None:
         score, features, scorer = 0.0, {}, MANUAL_SCORER
@@ -261,8 +260,6 @@ def decision_mails(session: Session, service: SuggestionService, match: Match,
                    decision: Decision) -> list[Mail]:
     """The mails a decision sends; an introduction carries the engine's reasons in favour
     of the pair, in each party's language."""
-    from . import notifications
-
     reasons = None
     if decision.to_status == "introduced":
         reasons = {}
