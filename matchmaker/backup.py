@@ -2,9 +2,9 @@
 
 SQLite is copied with its online backup API, so the service keeps running: in WAL
 mode the copy reads one consistent snapshot while writers go on. A restore checks
-the copy first (`PRAGMA integrity_check`, the schema revision this code expects)
-and writes it into the target through the same API, under the target's write lock,
-so the target is never a half-copied file. PostgreSQL is left to its own tools:
+the copy first (`PRAGMA integrity_check`, the schema revision this code expects),
+refuses while anything else has the target open, and writes it into the target
+through the same API under an exclusive lock, so no one sees a half-copied file. PostgreSQL is left to its own tools:
 `pg_dump_command` says which command to run and how to restore it.
 """
 from __future__ import annotations
@@ -120,11 +120,30 @@ def check_backup(path: Path) -> str:
     return revision
 
 
+def _claim(path: Path) -> sqlite3.Connection:
+    """A connection holding the database alone; Conflict while any other connection is open.
+
+    In WAL mode every open connection, even an idle one in a pool, keeps a shared lock,
+    so the exclusive lock is refused while the service runs.
+    """
+    connection = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        connection.execute("PRAGMA locking_mode=EXCLUSIVE")
+        connection.execute("BEGIN EXCLUSIVE")
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        # In exclusive locking mode the lock outlives the transaction, until close.
+        connection.execute("ROLLBACK")
+    except sqlite3.OperationalError as err:
+        connection.close()
+        raise Conflict(f"{path} is in use ({err}); stop the service before restoring") from err
+    return connection
+
+
 def restore_sqlite(backup: Path, database_url: str) -> str:
     """Replace the SQLite database with a checked backup; returns the backup's revision.
 
-    Connections other processes hold see the restored data at their next transaction,
-    but their in-memory state (suggestion indexes) does not: stop the service first.
+    Refused (Conflict) while another connection has the database open: a running
+    service would keep serving from its in-memory suggestion index.
     """
     revision = check_backup(backup)
     target_path = sqlite_path(database_url)
@@ -132,7 +151,7 @@ def restore_sqlite(backup: Path, database_url: str) -> str:
         raise ValidationError([FieldError("database_url", "not SQLite; use pg_restore_command")])
     target_path.parent.mkdir(parents=True, exist_ok=True)
     with closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as source, \
-            closing(_connect(target_path)) as target:
+            closing(_claim(target_path)) as target:
         source.backup(target, pages=-1)
         target.execute("PRAGMA journal_mode=WAL")
         result = [row[0] for row in target.execute("PRAGMA integrity_check")]

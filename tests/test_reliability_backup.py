@@ -172,6 +172,20 @@ def test_restore_refuses_a_corrupt_backup_and_leaves_the_database_alone(
     assert _tables(target) == good
 
 
+def test_restore_refuses_while_the_database_is_in_use(demo_database: str, tmp_path: Path) -> None:
+    backup = backup_sqlite(demo_database, tmp_path / "b.sqlite").path
+    target = tmp_path / "in-use.sqlite"
+    restore_sqlite(backup, f"sqlite:///{target}")
+    engine = make_engine(f"sqlite:///{target}")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SELECT count(*) FROM streams").scalar()
+    # An idle pooled connection of a running service is enough to refuse.
+    with pytest.raises(Conflict, match="in use"):
+        restore_sqlite(backup, f"sqlite:///{target}")
+    engine.dispose()
+    restore_sqlite(backup, f"sqlite:///{target}")
+
+
 def test_restore_refuses_a_backup_of_another_schema_revision(
         demo_database: str, tmp_path: Path) -> None:
     backup = backup_sqlite(demo_database, tmp_path / "b.sqlite").path
