@@ -93,3 +93,20 @@ def test_restarted_worker_gives_the_same_suggestions_without_embedding_again(
     _assert_same(before, after)
     assert all(s[0] != str(closed.id) for s in after[("stream", stream.id)])
     assert any(after[key] for key in after if key[0] == "stream")
+
+
+@pytest.mark.xfail(strict=True, reason="api/resources/items.py never calls "
+                   "SuggestionService.index_items: every worker embeds each new item itself")
+def test_stream_registered_over_http_is_stored_with_its_vector(http, world, session_factory,
+                                                               embedder) -> None:
+    from models import Embedding
+
+    status, _, stream = http.post(f"/api/v1/organisations/{world.ids['org_co_a']}/streams",
+                                  json={"title": "Oude bureaustoelen",
+                                        "materials": ["office_furniture"]},
+                                  token=world.tokens["co_a"])
+    assert status == 201, stream
+    with session_factory() as session:
+        assert session.scalar(sa.select(Embedding.id).where(
+            Embedding.item_kind == "stream", Embedding.item_id == stream["id"],
+            Embedding.model == embedder.name)) is not None
