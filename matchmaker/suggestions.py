@@ -41,6 +41,7 @@ from .mail import Mail
 from .vector_store import Progress, SyncReport, sync_vectors, text_hash
 
 KINDS = ("stream", "capacity")
+CACHE_SIZE = 20_000
 # recorded as the scorer of a match the engine could not score (e.g. a closed capacity)
 MANUAL_SCORER = "manual"
 
@@ -57,9 +58,10 @@ class QueueItem:
 def _scope(hub_ids: Iterable[int] | None, organisation_ids: Iterable[int] | None) -> Scope | None:
     if hub_ids is None and organisation_ids is None:
         return None
-    return Scope(hubs=None if hub_ids is None else {str(h) for h in hub_ids},
+    # frozensets: a Scope is part of the suggestion cache's key
+    return Scope(hubs=None if hub_ids is None else frozenset(str(h) for h in hub_ids),
                  organisations=None if organisation_ids is None
-                 else {str(o) for o in organisation_ids})
+                 else frozenset(str(o) for o in organisation_ids))
 
 
 class SuggestionService:
@@ -75,6 +77,9 @@ class SuggestionService:
         self._version = -1
         self._checked_at = 0.0
         self._lock = threading.RLock()
+        # Suggestions computed since the ranker last changed: the review queue asks for
+        # every stream of a hub, and nothing can differ until the data does.
+        self._cache: dict[tuple, list[Suggestion]] = {}
 
     @property
     def loaded(self) -> bool:
@@ -105,6 +110,7 @@ class SuggestionService:
             items = [i for i in load_items(session, kind, ids) if i.status == MATCHABLE_STATUS]
             docs = [to_doc(item) for item in items]
             vectors = self._vectors_for(session, kind, docs, store=True)
+            self._cache.clear()
             if self._ranker is not None:
                 self._ranker.upsert(docs, vectors)
                 gone = [i for i in ids if i not in {it.id for it in items}]
@@ -162,6 +168,8 @@ class SuggestionService:
                     self._ranker.upsert(docs, self._vectors_for(session, kind, docs, store=False))
                 self._marks[kind] = marks
                 changed = changed or bool(gone or moved)
+            if changed:
+                self._cache.clear()
             self._version = version
             return changed
 
@@ -210,9 +218,20 @@ class SuggestionService:
                 if item is None:
                     raise NotFound(f"{kind} {item_id} does not exist") from None
                 doc = to_doc(item)
-            if kind == "stream":
-                return ranker.suggest_for_stream(doc, k, allowed=scope, language=language)
-            return ranker.suggest_for_capacity(doc, k, allowed=scope, language=language)
+                return self._suggest(ranker, doc, k, scope, language)
+            key = (kind, item_id, k, language,
+                   tuple(scope) if isinstance(scope, list) else scope)
+            if key not in self._cache:
+                if len(self._cache) >= CACHE_SIZE:
+                    self._cache.clear()
+                self._cache[key] = self._suggest(ranker, doc, k, scope, language)
+            return list(self._cache[key])
+
+    @staticmethod
+    def _suggest(ranker: Ranker, doc, k: int, scope, language: str | None) -> list[Suggestion]:
+        if doc.kind == "stream":
+            return ranker.suggest_for_stream(doc, k, allowed=scope, language=language)
+        return ranker.suggest_for_capacity(doc, k, allowed=scope, language=language)
 
     def hub_queue(self, session: Session, hub_id: int, k: int = 20, per_stream: int = 3,
                   language: str | None = None) -> list[QueueItem]:
@@ -228,11 +247,9 @@ class SuggestionService:
         ))
         queue: list[QueueItem] = []
         with self._lock:
-            ranker = self._ready_ranker(session)
             for stream_id in stream_ids:
-                doc = ranker.get("stream", str(stream_id))
                 # ask for more than we keep: reviewed pairs are dropped afterwards
-                for s in ranker.suggest_for_stream(doc, per_stream + 5, language=language):
+                for s in self._for(session, "stream", stream_id, per_stream + 5, language, None):
                     pair = (stream_id, int(s.target_id))
                     if pair not in reviewed:
                         queue.append(QueueItem(stream_id, int(s.target_id), s))

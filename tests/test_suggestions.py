@@ -142,3 +142,21 @@ def test_one_pair_is_scored_and_explained_even_far_down_the_list(demo_session, e
     demo_session.flush()
     service.index_items(demo_session, "capacity", [compost.id])
     assert service.for_pair(demo_session, stream.id, compost.id) is None
+
+
+def test_repeated_questions_are_answered_from_the_cache_until_the_data_changes(
+        demo_session, embedder):
+    service = SuggestionService(embedder)
+    stream = _by_external(demo_session, Stream, "s-001")
+    first = service.for_stream(demo_session, stream.id, k=5)
+    calls = []
+    ranker = service._ranker
+    original = ranker.suggest_for_stream
+    ranker.suggest_for_stream = lambda *a, **kw: calls.append(a) or original(*a, **kw)
+    assert service.for_stream(demo_session, stream.id, k=5) == first and calls == []
+    capacity = _by_external(demo_session, Capacity, "c-001")
+    capacity.status = "closed"
+    demo_session.flush()
+    service.index_items(demo_session, "capacity", [capacity.id])
+    after = service.for_stream(demo_session, stream.id, k=5)
+    assert len(calls) == 1 and capacity.id not in {int(s.target_id) for s in after}
