@@ -45,8 +45,9 @@ def invite(session: Session, actor: User, organisation: Organisation, email: str
 
 
 def accept_invitation(session: Session, secret: str, password: str,
-                      display_name: str = "") -> User:
-    """Turn a valid invitation into an account; the code cannot be used again."""
+                      display_name: str = "", language: str | None = None) -> User:
+    """Turn a valid invitation into an account; the code cannot be used again. The account
+    speaks `language` (the page it was accepted on), else its organisation's."""
     invitation = session.scalar(sa.select(Invitation).where(
         Invitation.token_hash == token_hash(secret)))
     if invitation is None:
@@ -59,8 +60,8 @@ def accept_invitation(session: Session, secret: str, password: str,
     user = User(email=invitation.email, password_hash=hash_password(password),
                 display_name=display_name, role=invitation.role,
                 organisation=invitation.organisation,
-                language=(invitation.organisation.language if invitation.organisation else None)
-                or "nl")
+                language=language or (invitation.organisation.language
+                                      if invitation.organisation else None) or "nl")
     session.add(user)
     invitation.used_at = utcnow()
     session.flush()

@@ -163,7 +163,9 @@ def test_a_stale_decision_is_refused(browser, world):
 
 def test_facilitator_of_other_hub_gets_404(browser, world):
     browser.login("fac-a@example.org")
-    match_page = _take_first_suggestion(browser, world.ids["hub_a"], world.ids["stream_a"])
+    # a pair within hub A: hub B reads a match along only when it offers the capacity
+    match_page = browser.post(f"/hubs/{world.ids['hub_a']}/take", {
+        "stream_id": world.ids["stream_a"], "capacity_id": world.ids["capacity_a"]}).location
     other = Browser(browser.client.application.test_client()).login("fac-b@example.org")
     hub_a = world.ids["hub_a"]
     for path in (match_page, f"/hubs/{hub_a}/queue", f"/hubs/{hub_a}/kpis",

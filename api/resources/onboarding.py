@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from flask.views import MethodView
 
 from api.app import db_session, send_mail
@@ -23,6 +22,7 @@ from api.schemas import (
     RegistrationOut,
     UserOut,
 )
+from api.web.onboarding import send_invitation
 from matchmaker import notifications, onboarding, scoping
 from matchmaker.errors import NotFound, PermissionDenied
 from models import Hub, Invitation, Organisation, User
@@ -43,10 +43,7 @@ class Invitations(MethodView):
         invitation, secret = onboarding.invite(session, user, organisation, data["email"])
         session.commit()
         language = data.get("language") or notifications.language_of(organisation)
-        send_mail([notifications.invitation_mail(
-            invitation.email, organisation, language, secret,
-            invitation.expires_at.date().isoformat(),
-            request.url_root + "api/v1/invitations/acceptance")])
+        send_invitation(invitation, secret, language)
         return invitation
 
 

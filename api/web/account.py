@@ -1,4 +1,5 @@
-"""Signing in and out, the language switch, and the home page that sends each user on."""
+"""Signing in and out, the language switch (kept in the session and, once signed in, on
+the account), and the home page that sends each user on."""
 from __future__ import annotations
 
 from flask import redirect, request, session, url_for
@@ -9,6 +10,7 @@ from api.app import db_session
 from api.auth import current_user
 from api.web.common import bp, page, safe_next, signed_in
 from api.web.i18n import LANGUAGES
+from matchmaker import users
 from matchmaker.scoping import SOCIAL_ENTERPRISE
 from matchmaker.tokens import authenticate
 
@@ -58,4 +60,9 @@ def choose_language() -> Response:
     language = request.form.get("language")
     if language in LANGUAGES:
         session["language"] = language
+        # the account keeps it too: the e-mails it receives are written in it
+        user = current_user()
+        if user is not None and user.language != language:
+            users.update_user(db_session(), user, user, {"language": language})
+            db_session().commit()
     return redirect(safe_next(request.form.get("next"), url_for("web.home")))

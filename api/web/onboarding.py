@@ -1,21 +1,43 @@
 """Getting in: accepting an invitation with its code, registering an organisation (pending
-until its hub approves), and the facilitator's overview of the hub's organisations, where
-members are invited and registrations approved. All through `matchmaker.onboarding`."""
+until its hub approves), the facilitator's overview of the hub's organisations, where
+members are invited, registrations approved and accounts switched off and on, and a
+member's page to invite colleagues. All through `matchmaker.onboarding` and `users`.
+
+The invitation e-mail (from these pages and from the API alike) links to the page that
+accepts it, with the code filled in and in the invitee's language; the Referrer-Policy
+keeps that address on this site."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import redirect, request, url_for
+from flask import session as cookie_session
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from api.app import db_session, send_mail
 from api.web.common import bp, page, signed_in
-from api.web.i18n import page_language
+from api.web.i18n import LANGUAGES, page_language
 from api.web.review import facilitated_hub
-from matchmaker import notifications, onboarding, scoping, taxonomy
+from matchmaker import notifications, onboarding, scoping, taxonomy, users
 from matchmaker.accounts import MIN_PASSWORD_LENGTH
 from matchmaker.errors import Conflict, NotFound
-from models import Capacity, Hub, Organisation, Stream, normalise_enterprise_number
+from models import (
+    Capacity,
+    Hub,
+    Invitation,
+    Organisation,
+    Stream,
+    User,
+    normalise_enterprise_number,
+)
+
+
+def send_invitation(invitation: Invitation, secret: str, language: str) -> None:
+    """Mail the one-time code with a link to the page that accepts it, in `language`."""
+    link = url_for("web.accept_invitation", code=secret, lang=language, _external=True)
+    send_mail([notifications.invitation_mail(
+        invitation.email, invitation.organisation, language, secret,
+        invitation.expires_at.date().isoformat(), link)])
 
 
 def _password_error(password: str) -> str | None:
@@ -28,6 +50,9 @@ def _password_error(password: str) -> str | None:
 def accept_invitation() -> Response | tuple[str, int]:
     form = request.values
     if request.method == "GET":
+        # the e-mail's link names the invitee's language; the page and the account use it
+        if request.args.get("lang") in LANGUAGES:
+            cookie_session["language"] = request.args["lang"]
         return page("invitation.html", form=form, errors={})
     errors = {}
     if not form.get("code", "").strip():
@@ -36,14 +61,14 @@ def accept_invitation() -> Response | tuple[str, int]:
         errors["password"] = problem
     if errors:
         return page("invitation.html", 400, form=form, errors=errors)
-    session = db_session()
+    db = db_session()
     try:
-        onboarding.accept_invitation(session, form["code"].strip(), form["password"],
-                                     form.get("display_name", "").strip())
+        onboarding.accept_invitation(db, form["code"].strip(), form["password"],
+                                     form.get("display_name", "").strip(), page_language())
     except (NotFound, Conflict):
         return page("invitation.html", 400, form=form, errors={
             "code": _("This code is unknown, used or expired. Ask for a new invitation.")})
-    session.commit()
+    db.commit()
     return redirect(url_for("web.login", welcome=1))
 
 
@@ -122,13 +147,33 @@ def approve_organisation(organisation_id: int) -> Response:
     return redirect(url_for("web.hub_organisations", hub_id=organisation.hub_id))
 
 
+def _back_to(organisation: Organisation, **args: int) -> Response:
+    """Facilitators return to their hub's overview, members to their organisation's page."""
+    if scoping.facilitates(signed_in(), organisation.hub_id):
+        return redirect(url_for("web.hub_organisations", hub_id=organisation.hub_id, **args))
+    return redirect(url_for("web.my_organisation", **args))
+
+
+@bp.get("/my/organisation")
+def my_organisation() -> tuple[str, int]:
+    user = signed_in()
+    if user.organisation is None:
+        raise NotFound("no organisation")
+    return page("my_organisation.html", organisation=user.organisation)
+
+
 @bp.post("/organisations/<int:organisation_id>/invite")
 def invite_member(organisation_id: int) -> Response | tuple[str, int]:
-    organisation = _hub_organisation(organisation_id)
+    """Its hub's facilitators and its own members invite people to an organisation."""
+    organisation = scoping.load(db_session(), signed_in(), Organisation, organisation_id,
+                                manage=True)
     email = request.form.get("email", "").strip()
     if "@" not in email:
         return page("error.html", 400, title=_("Invitation not sent"),
                     message=_("Give a valid e-mail address."))
+    language = request.form.get("language")
+    if language not in LANGUAGES:
+        language = notifications.language_of(organisation)
     session = db_session()
     try:
         invitation, secret = onboarding.invite(session, signed_in(), organisation, email)
@@ -136,8 +181,20 @@ def invite_member(organisation_id: int) -> Response | tuple[str, int]:
         return page("error.html", 409, title=_("Invitation not sent"),
                     message=_("This e-mail address already has an account."))
     session.commit()
-    send_mail([notifications.invitation_mail(
-        invitation.email, organisation, notifications.language_of(organisation), secret,
-        invitation.expires_at.date().isoformat(), url_for("web.accept_invitation",
-                                                          _external=True))])
-    return redirect(url_for("web.hub_organisations", hub_id=organisation.hub_id, invited=1))
+    send_invitation(invitation, secret, language)
+    return _back_to(organisation, invited=1)
+
+
+@bp.post("/members/<int:user_id>/active")
+def switch_member(user_id: int) -> Response:
+    """A facilitator switches a member account of the hub's organisations off or on again;
+    anyone else, and any other account, is a 404."""
+    actor, session = signed_in(), db_session()
+    member = session.get(User, user_id)
+    if member is None or member.role != "member" or member.organisation is None or \
+            not scoping.facilitates(actor, member.organisation.hub_id):
+        raise NotFound(f"account {user_id} not found")
+    users.update_user(session, actor, member, {"is_active": request.form.get("active") == "1"})
+    session.commit()
+    return redirect(url_for("web.hub_organisations", hub_id=member.organisation.hub_id,
+                            _anchor=f"org-{member.organisation_id}"))

@@ -1,7 +1,8 @@
 """The facilitator's pages: the hub's review queue, a match with its explanation, decisions.
 
 Taking a suggestion and deciding call `matchmaker.workflow`, exactly as the API does;
-hubs and matches a user does not facilitate are a 404.
+hubs and matches a user does not facilitate are a 404, except that the capacity's hub
+sees a match of another hub's stream read-only (as `matchmaker.scoping` allows).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from matchmaker.catalogue import to_doc
 from matchmaker.engine.ranker import Suggestion
 from matchmaker.errors import NotFound, ValidationError
 from matchmaker.suggestions import decision_mails, take_pair
-from models import Capacity, Hub, Match, Stream
+from models import Capacity, Hub, Match, Organisation, Stream
 
 QUEUE_LENGTH = 60
 PER_STREAM = 3
@@ -78,7 +79,12 @@ def queue(hub_id: int) -> tuple[str, int]:
     in_review = sa.select(Match).where(Match.hub_id == hub.id).order_by(Match.updated_at.desc())
     if status:
         in_review = in_review.where(Match.status == status)
+    # matches of other hubs' streams with this hub's capacities: read along, not decided here
+    elsewhere = sa.select(Match).join(Capacity, Match.capacity_id == Capacity.id).join(
+        Organisation, Capacity.organisation_id == Organisation.id).where(
+        Organisation.hub_id == hub.id, Match.hub_id != hub.id).order_by(Match.updated_at.desc())
     return page("queue.html", hub=hub, rows=rows, filters=filters, status_filter=status,
+                elsewhere=session.scalars(elsewhere).all(),
                 statuses=tuple(workflow.TRANSITIONS), matches=session.scalars(in_review).all(),
                 materials=taxonomy.MATERIALS, services=taxonomy.SERVICES)
 
@@ -103,23 +109,39 @@ def _pair(stream_id: int, capacity_id: int) -> Suggestion | None:
     return suggestion_service().for_pair(db_session(), stream_id, capacity_id, page_language())
 
 
-def _match_page(match: Match, status: int = 200, errors: dict[str, str] | None = None
-                ) -> tuple[str, int]:
+def _readable_match(match_id: int) -> tuple[Match, bool]:
+    """A match a facilitator may see, and whether they decide on it: the stream's hub
+    decides, the capacity's hub reads along; members and other hubs get a 404."""
+    user, session = signed_in(), db_session()
+    if user.role not in ("facilitator", "admin"):
+        raise NotFound(f"match {match_id} not found")
+    match = scoping.load(session, user, Match, match_id)
+    return match, scoping.may_manage(session, user, match)
+
+
+def _match_page(match: Match, status: int = 200, errors: dict[str, str] | None = None,
+                decides: bool = True) -> tuple[str, int]:
     stream, capacity = match.stream, match.capacity
+    session, user = db_session(), signed_in()
+    contacts_shown = {o.id for o in (stream.organisation, capacity.organisation)
+                      if scoping.may_see_contacts(session, user, o)}
+    own_hub = match.hub_id if decides else capacity.organisation.hub_id
     plot = coordinate_plot([place_of(stream, f"{stream.title} ({stream.organisation.name})"),
                             place_of(capacity, capacity.organisation.name)])
     # free text only: show what the engine read from it, marked as such
     read = {"stream": to_doc(stream), "capacity": to_doc(capacity)}
     return page("match.html", status, match=match, pair=_pair(match.stream_id, match.capacity_id),
                 plot=plot, read=read,
-                next_steps=workflow.TRANSITIONS[match.status],
+                next_steps=workflow.TRANSITIONS[match.status] if decides else (),
+                decides=decides, contacts_shown=contacts_shown, own_hub=own_hub,
                 reason_codes=workflow.REASON_CODES, errors=errors or {},
                 form=request.form)
 
 
 @bp.get("/matches/<int:match_id>")
 def match(match_id: int) -> tuple[str, int]:
-    return _match_page(decidable_match(match_id))
+    found, decides = _readable_match(match_id)
+    return _match_page(found, decides=decides)
 
 
 def _number(name: str, errors: dict[str, str], required: bool = False) -> float | None:
