@@ -8,9 +8,12 @@ from apispec.ext.marshmallow import MarshmallowPlugin, resolver
 from flask import Flask
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
+from flask_smorest.spec.plugins import integerconverter2paramschema
 from webargs.flaskparser import FlaskParser
+from werkzeug.routing import IntegerConverter
 
 from api.problems import PROBLEM_JSON, ProblemSchema
+from api.schemas.common import MAX_ID
 
 API_CONFIG = {
     "API_TITLE": "Circular matchmaker",
@@ -59,7 +62,21 @@ def _schema_name(schema: Any) -> str:
     return resolver(schema) + ("Patch" if getattr(schema, "partial", False) else "")
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a positive id the database can hold.
+
+    A larger number would reach the database and fail there (a 500); out of range it
+    matches no route and answers 404 like any id the caller cannot see.
+    """
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = 1,  # noqa: A002
+                 max: int | None = MAX_ID, signed: bool = False) -> None:  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def make_api(app: Flask) -> MatchmakerApi:
+    # before any route is added, so the API's and the pages' routes all get it
+    app.url_map.converters["int"] = IdConverter
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
     app.config.setdefault("API_SPEC_OPTIONS", {
@@ -67,4 +84,6 @@ def make_api(app: Flask) -> MatchmakerApi:
         "security": [{"bearer": []}, {"session": []}],
     })
     plugin = MarshmallowPlugin(schema_name_resolver=_schema_name)
-    return MatchmakerApi(app, spec_kwargs={"marshmallow_plugin": plugin})
+    api = MatchmakerApi(app, spec_kwargs={"marshmallow_plugin": plugin})
+    api.register_converter(IdConverter, integerconverter2paramschema)
+    return api

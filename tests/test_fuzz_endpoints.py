@@ -113,8 +113,6 @@ def test_every_operation_answers_generated_requests_without_server_errors(
     one()
 
 
-@pytest.mark.xfail(strict=True, reason="ids beyond the database's integer range reach the "
-                   "database: OverflowError (SQLite) / DataError (PostgreSQL) answered as 500")
 @pytest.mark.parametrize(("method", "path", "body"), [
     ("GET", "/api/v1/streams/9223372036854775808", None),
     ("GET", "/api/v1/matches/99999999999999999999", None),

@@ -12,6 +12,15 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 MAX_PAGE_SIZE = 100
+# Ids and versions are INTEGER columns: a larger number is refused here with a 400
+# instead of failing in the database.
+MAX_ID = 2**31 - 1
+ID_RANGE = validate.Range(min=1, max=MAX_ID)
+
+
+def Id(**kwargs) -> fields.Integer:  # noqa: N802 - reads like a field class in schemas
+    """A reference to a row (or a version): a positive integer the database can hold."""
+    return fields.Integer(validate=ID_RANGE, **kwargs)
 TEXT = validate.Length(max=10_000)
 SHORT = validate.Length(min=1, max=300)
 
@@ -89,7 +98,7 @@ class VersionArgs(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    if_match = fields.Integer(data_key="If-Match", validate=validate.Range(min=1),
+    if_match = fields.Integer(data_key="If-Match", validate=ID_RANGE,
                               metadata={"description": "the version you saw; stale -> 409"})
 
 
@@ -99,14 +108,14 @@ class UserIn(Schema):
                              validate=validate.Length(min=10, max=1024))
     role = fields.String(required=True, validate=validate.OneOf(("admin", "facilitator",
                                                                  "member")))
-    hub_ids = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=100))
-    organisation_id = fields.Integer(allow_none=True)
+    hub_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=100))
+    organisation_id = Id(allow_none=True)
     display_name = fields.String(load_default="", validate=validate.Length(max=200))
     language = fields.String(load_default="nl", validate=validate.OneOf(("nl", "fr", "en")))
 
 
 class UserPatch(Schema):
-    hub_ids = fields.List(fields.Integer(), validate=validate.Length(max=100))
+    hub_ids = fields.List(Id(), validate=validate.Length(max=100))
     display_name = fields.String(validate=validate.Length(max=200))
     language = fields.String(validate=validate.OneOf(("nl", "fr", "en")))
     is_active = fields.Boolean()
@@ -114,5 +123,5 @@ class UserPatch(Schema):
 
 class UserArgs(PageArgs):
     role = fields.String(validate=validate.OneOf(("admin", "facilitator", "member")))
-    hub = fields.Integer()
-    organisation = fields.Integer()
+    hub = Id()
+    organisation = Id()

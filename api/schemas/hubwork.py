@@ -9,7 +9,7 @@ from marshmallow import fields, validate
 from matchmaker.kpis import KPI_NAMES
 from models import ACTIVITY_KINDS
 
-from .common import SHORT, Schema
+from .common import SHORT, Id, Schema
 
 # --- hub activities and KPIs ---------------------------------------------------------------
 
@@ -17,7 +17,7 @@ class ActivityIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(ACTIVITY_KINDS))
     date = fields.Date(required=True)
     title = fields.String(required=True, validate=SHORT)
-    organisation_ids = fields.List(fields.Integer(), load_default=list,
+    organisation_ids = fields.List(Id(), load_default=list,
                                    validate=validate.Length(max=1000))
     other_participants = fields.Integer(load_default=0, validate=validate.Range(min=0,
                                                                                 max=100_000))

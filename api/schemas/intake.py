@@ -4,7 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from .common import Schema
+from .common import Id, Schema
 from .registry import OrganisationIn
 
 # --- onboarding ----------------------------------------------------------------------------
@@ -30,7 +30,7 @@ class AcceptInvitationIn(Schema):
 
 
 class RegistrationIn(Schema):
-    hub_id = fields.Integer(required=True)
+    hub_id = Id(required=True)
     organisation = fields.Nested(OrganisationIn, required=True)
     email = fields.Email(required=True)
     password = fields.String(required=True, load_only=True,
@@ -52,7 +52,7 @@ class ImportArgs(Schema):
 
 
 class ExportArgs(Schema):
-    hub = fields.List(fields.Integer(), metadata={"description": "only these hubs (repeatable)"})
+    hub = fields.List(Id(), metadata={"description": "only these hubs (repeatable)"})
     contacts = fields.Boolean(load_default=False,
                               metadata={"description": "include contact persons"})
 

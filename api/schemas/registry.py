@@ -15,7 +15,7 @@ from matchmaker.taxonomy import (
 )
 from models import ITEM_STATUSES, ORGANISATION_STATUSES
 
-from .common import SHORT, TEXT, PageArgs, Schema, list_of
+from .common import SHORT, TEXT, Id, PageArgs, Schema, list_of
 
 # --- hubs and organisations ----------------------------------------------------------------
 
@@ -62,7 +62,7 @@ class OrganisationOut(OrganisationIn):
 
 
 class OrganisationArgs(PageArgs):
-    hub = fields.Integer()
+    hub = Id()
     kind = fields.String(validate=validate.OneOf(ORGANISATION_KINDS))
     status = fields.String(validate=validate.OneOf(ORGANISATION_STATUSES))
     q = fields.String(validate=validate.Length(max=200))
@@ -123,8 +123,8 @@ class CapacityOut(CapacityIn, _ItemOut):
 
 
 class ItemArgs(PageArgs):
-    hub = fields.Integer()
-    organisation = fields.Integer()
+    hub = Id()
+    organisation = Id()
     material = fields.String(validate=validate.OneOf(sorted(MATERIALS)))
     service = fields.String(validate=validate.OneOf(SERVICES))
     status = fields.String(validate=validate.OneOf(ITEM_STATUSES))

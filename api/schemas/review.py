@@ -6,13 +6,13 @@ from marshmallow import fields, validate
 from matchmaker.workflow import REASON_CODES
 from models import MATCH_STATUSES
 
-from .common import TEXT, PageArgs, Schema
+from .common import TEXT, Id, PageArgs, Schema
 
 # --- matches -------------------------------------------------------------------------------
 
 class MatchIn(Schema):
-    stream_id = fields.Integer(required=True)
-    capacity_id = fields.Integer(required=True)
+    stream_id = Id(required=True)
+    capacity_id = Id(required=True)
 
 
 class DecisionOut(Schema):
@@ -49,10 +49,10 @@ class MatchOut(Schema):
 
 
 class MatchArgs(PageArgs):
-    hub = fields.Integer()
+    hub = Id()
     status = fields.String(validate=validate.OneOf(MATCH_STATUSES))
-    stream = fields.Integer()
-    capacity = fields.Integer()
+    stream = Id()
+    capacity = Id()
 
 
 class AgreementIn(Schema):
@@ -66,7 +66,7 @@ class AgreementIn(Schema):
 
 class DecisionIn(Schema):
     to_status = fields.String(required=True, validate=validate.OneOf(MATCH_STATUSES))
-    version = fields.Integer(required=True, metadata={"description": "the version you saw"})
+    version = Id(required=True, metadata={"description": "the version you saw"})
     reason_code = fields.String(allow_none=True, validate=validate.OneOf(REASON_CODES))
     note = fields.String(load_default="", validate=TEXT)
     agreement = fields.Nested(AgreementIn, allow_none=True)
