@@ -28,3 +28,20 @@ def suggestion_service() -> SuggestionService:
                     # a learned scorer only once `matchmaker train-scorer` found one that wins
                     scorer=active_scorer(db_session()))
     return extensions[_KEY]
+
+
+def index_written(kind: str, item_ids: list[int]) -> None:
+    """Store the vectors of items this request just committed, in their own transaction.
+
+    Every worker then reads the stored vector instead of embedding the text again, and this
+    worker's next suggestion already sees the change. The item itself is saved whatever
+    happens here: should embedding fail, the next index refresh embeds it.
+    """
+    session = db_session()
+    try:
+        suggestion_service().index_items(session, kind, item_ids)
+        session.commit()
+    except Exception:  # the write the user asked for succeeded; indexing catches up later
+        session.rollback()
+        current_app.logger.exception("indexing %s %s failed; the next refresh retries",
+                                     kind, item_ids)

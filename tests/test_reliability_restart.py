@@ -95,8 +95,6 @@ def test_restarted_worker_gives_the_same_suggestions_without_embedding_again(
     assert any(after[key] for key in after if key[0] == "stream")
 
 
-@pytest.mark.xfail(strict=True, reason="api/resources/items.py never calls "
-                   "SuggestionService.index_items: every worker embeds each new item itself")
 def test_stream_registered_over_http_is_stored_with_its_vector(http, world, session_factory,
                                                                embedder) -> None:
     from models import Embedding

@@ -28,6 +28,7 @@ from api.schemas import (
     VersionArgs,
     page_of,
 )
+from api.suggestion_index import index_written
 from matchmaker import registration, scoping
 from models import Capacity, Organisation, Stream
 
@@ -79,6 +80,7 @@ def _register(model: type[Stream] | type[Capacity], plural: str, schema_in: type
             organisation = scoping.load(session, user, Organisation, organisation_id, manage=True)
             item = registration.create_item(session, user, model, organisation, data)
             session.commit()
+            index_written(kind, [item.id])
             return item
 
     Create.post.__doc__ = f"Register a {kind} for an organisation you manage."
@@ -97,6 +99,7 @@ def _register(model: type[Stream] | type[Capacity], plural: str, schema_in: type
             item = scoping.load(session, user, model, item_id, manage=True)
             registration.update_item(session, user, item, data, headers.get("if_match"))
             session.commit()
+            index_written(kind, [item.id])
             return item
 
         @blp.response(204)
@@ -105,6 +108,7 @@ def _register(model: type[Stream] | type[Capacity], plural: str, schema_in: type
             registration.delete_item(session, user,
                                      scoping.load(session, user, model, item_id, manage=True))
             session.commit()
+            index_written(kind, [item_id])
 
     One.get.__doc__ = f"One {kind}."
     One.patch.__doc__ = f"Change some fields of a {kind}."
@@ -121,6 +125,7 @@ def _register(model: type[Stream] | type[Capacity], plural: str, schema_in: type
             registration.set_item_status(session, user, item, data["status"],
                                          headers.get("if_match"))
             session.commit()
+            index_written(kind, [item.id])
             return item
 
     Status.post.__doc__ = f"Publish, close or withdraw a {kind}."

@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from api.app import db_session
-from api.suggestion_index import suggestion_service
+from api.suggestion_index import index_written, suggestion_service
 from api.web.common import bp, page, signed_in
 from api.web.i18n import page_language, vocabulary_label
 from api.web.plot import coordinate_plot, place_of
@@ -156,6 +156,7 @@ def new_item(kind: str) -> Response | tuple[str, int]:
     if form.get("status") == "draft":
         registration.set_item_status(session, user, item, "draft")
     session.commit()
+    index_written(ROLES[kind], [item.id])
     return redirect(url_for("web.my_items", kind=kind, saved=item.id))
 
 
@@ -177,6 +178,7 @@ def edit_item(kind: str, item_id: int) -> Response | tuple[str, int]:
     if form.get("status") in ("draft", "published", "closed") and form["status"] != item.status:
         registration.set_item_status(session, user, item, form["status"])
     session.commit()
+    index_written(ROLES[kind], [item.id])
     return redirect(url_for("web.my_items", kind=kind, saved=item.id))
 
 
