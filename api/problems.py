@@ -10,11 +10,14 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Flask, Response, current_app, json
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from matchmaker.errors import Conflict, NotFound, PermissionDenied, ValidationError
 
 PROBLEM_JSON = "application/problem+json"
+# How long a client should wait before retrying while the database cannot be reached.
+RETRY_AFTER_SECONDS = 5
 
 
 class FieldProblemSchema(ma.Schema):
@@ -72,6 +75,9 @@ def handle_http_exception(error: HTTPException) -> Response:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     if error.code == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="matchmaker"'
+    retry_after = getattr(error, "retry_after", None)
+    if isinstance(retry_after, int):
+        response.headers["Retry-After"] = str(retry_after)
     return response
 
 
@@ -87,9 +93,25 @@ def handle_domain_error(error: Exception) -> Response:
                    errors=[{"path": e.path, "message": e.message} for e in error.errors])
 
 
+def handle_database_unavailable(error: Exception) -> Response:
+    """The database went away or is busy (connection lost, pool exhausted, SQLite locked):
+    the request's transaction was rolled back, so the client may simply try again."""
+    current_app.logger.warning("database unavailable: %s", error)
+    response = problem(503, "Service Unavailable",
+                       "the database cannot be reached right now; nothing was saved, "
+                       "please try again shortly")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
+    if isinstance(error, RecursionError):
+        # a body nested thousands of levels deep exhausts the JSON parser's stack
+        return problem(400, "Bad Request", "the request body is nested too deeply")
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return handle_database_unavailable(error)
     current_app.logger.exception("unhandled error", exc_info=error)
     return problem(500, "Internal Server Error", "something went wrong on our side")
 
@@ -99,4 +121,6 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     for error in (NotFound, PermissionDenied, Conflict, ValidationError):
         app.register_error_handler(error, handle_domain_error)
+    for error in (sa_exc.OperationalError, sa_exc.DisconnectionError, sa_exc.TimeoutError):
+        app.register_error_handler(error, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

@@ -11,10 +11,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from api.auth import current_user
+from api.problems import RETRY_AFTER_SECONDS
 from api.web.security import check_csrf
 from matchmaker.errors import Conflict, NotFound, PermissionDenied
 from models import User
@@ -81,6 +83,31 @@ def _http(error: HTTPException) -> tuple[str, int]:
                     message=_("The form was too old or not sent by this site. "
                               "Go back, reload the page and send it again."))
     return page("error.html", code, title=str(code), message=error.name)
+
+
+# Shown when not even the page layout can be rendered; every language we speak, plainly.
+OFFLINE_PAGE = (
+    '<!doctype html><html lang="nl"><meta charset="utf-8"><title>503</title>'
+    "<h1>Tijdelijk niet beschikbaar</h1><p>De databank is nu niet bereikbaar. Er werd niets "
+    "opgeslagen; probeer het zo meteen opnieuw.</p>"
+    '<h1 lang="fr">Temporairement indisponible</h1><p lang="fr">La base de données est '
+    "injoignable pour le moment. Rien n'a été enregistré ; réessayez dans un instant.</p>"
+    '<h1 lang="en">Temporarily unavailable</h1><p lang="en">The database cannot be reached '
+    "right now. Nothing was saved; try again in a moment.</p></html>")
+
+
+@bp.errorhandler(sa_exc.OperationalError)
+@bp.errorhandler(sa_exc.DisconnectionError)
+@bp.errorhandler(sa_exc.TimeoutError)
+def _database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
+    current_app.logger.warning("database unavailable on a page: %s", error)
+    try:
+        body, _status = page("error.html", 503, title=_("Temporarily unavailable"),
+                             message=_("The database cannot be reached right now. Nothing "
+                                       "was saved; try again in a moment."))
+    except Exception:  # the user's language and the layout's menu need the database too
+        body = OFFLINE_PAGE
+    return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 @bp.errorhandler(Exception)
