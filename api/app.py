@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from matchmaker.config import Settings
 from matchmaker.mail import Mail, Mailer
@@ -29,6 +30,11 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
     app.extensions["matchmaker.engine"] = engine
     app.extensions["matchmaker.sessions"] = make_session_factory(engine)
     app.extensions["matchmaker.mailer"] = Mailer(settings)
+    if settings.trusted_proxies:
+        # Behind nginx or a load balancer: the client's address and scheme come from the
+        # X-Forwarded-* headers of that many proxies (rate limits count per client address).
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     @app.teardown_appcontext
     def _close_session(exc: BaseException | None) -> None:
@@ -39,7 +45,7 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
                 session.rollback()
             session.close()
 
-    from api import auth, docs, health, problems
+    from api import auth, docs, health, problems, throttle
     from api.openapi import make_api
     from api.resources import (
         exchange,
@@ -53,6 +59,7 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
         users,
     )
 
+    throttle.install(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(docs.bp)
     api = make_api(app)

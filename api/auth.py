@@ -13,6 +13,7 @@ from werkzeug.exceptions import Unauthorized
 from api.app import db_session
 from api.openapi import Blueprint
 from api.schemas import LoginIn, TokenCreatedOut, TokenIn, TokenOut, UserOut
+from api.throttle import throttle
 from matchmaker.gdpr import mark_active
 from matchmaker.tokens import authenticate, create_api_token, revoke_api_token, user_for_token
 from models import ApiToken, User
@@ -34,7 +35,12 @@ def _user_from_request() -> User | None:
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             return None
-        return user_for_token(db_session(), secret.strip())
+        # a client that keeps sending wrong tokens is guessing: slow it down like passwords
+        throttle().check_token()
+        user = user_for_token(db_session(), secret.strip())
+        if user is None:
+            throttle().token_failed()
+        return user
     user_id = session.get("user_id")
     if user_id is None:
         return None
@@ -51,10 +57,13 @@ def require_user() -> User:
 
 
 def _password_user(email: str, password: str) -> User:
+    throttle().check_password(email)
     session = db_session()
     user = authenticate(session, email, password)
     if user is None:
+        throttle().password_failed(email)
         raise Unauthorized("wrong e-mail address or password")
+    throttle().password_succeeded(email)
     mark_active(session, user.email)
     session.commit()
     return user

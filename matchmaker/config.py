@@ -29,6 +29,8 @@ class Settings:
     max_per_organisation: int = 2
     # Session cookies only over HTTPS; on for any deployment behind TLS.
     secure_cookies: bool = False
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
+    trusted_proxies: int = 0
     smtp_url: str = ""
     mail_from: str = "matchmaker@localhost"
     # Contacts inactive for longer are erased by `matchmaker gdpr-retention` (GDPR storage limit).
@@ -47,6 +49,7 @@ class Settings:
             ann_threshold=int(env.get("MATCHMAKER_ANN_THRESHOLD", "0") or 0),
             max_per_organisation=int(env.get("MATCHMAKER_MAX_PER_ORGANISATION", "2")),
             secure_cookies=env.get("SESSION_COOKIE_SECURE", "") == "1",
+            trusted_proxies=int(env.get("MATCHMAKER_TRUSTED_PROXIES", "0") or 0),
             smtp_url=env.get("SMTP_URL", ""),
             mail_from=env.get("MAIL_FROM", cls.mail_from),
             contact_retention_days=int(env.get("MATCHMAKER_CONTACT_RETENTION_DAYS", 3 * 365)),

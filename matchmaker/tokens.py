@@ -6,6 +6,7 @@ slow hash needed: nothing to brute-force).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from models import ApiToken, User, utcnow
 
 from . import audit
-from .accounts import verify_password
+from .accounts import hash_password, verify_password
 from .errors import NotFound
 
 
@@ -26,9 +27,17 @@ def token_hash(secret: str) -> str:
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None (never says which was wrong)."""
     user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+    # An unknown address costs the same hash check as a known one, so the answer's timing
+    # does not tell which addresses have an account.
+    matches = verify_password(user.password_hash if user else _unknown_user_hash(), password)
+    if user is None or not user.is_active or not matches:
         return None
     return user
+
+
+@functools.cache
+def _unknown_user_hash() -> str:
+    return hash_password(secrets.token_urlsafe(24))
 
 
 def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:

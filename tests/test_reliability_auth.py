@@ -1,13 +1,23 @@
-"""Guessing passwords: a burst of failed sign-ins is slowed down with 429."""
+"""Guessing passwords and tokens: a burst of failures is slowed down with 429, the answers do
+not tell which e-mail addresses have an account, and the counters forget in time."""
 from __future__ import annotations
 
 import pytest
+from conftest import PASSWORD
+
+from api.throttle import FailureCounter, Limit, Throttle
 
 PROBLEM = "application/problem+json"
 
 
-@pytest.mark.xfail(strict=True, reason="no rate limiting of POST /api/v1/session yet "
-                   "(issue 7: 429 after a burst)")
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_burst_of_wrong_passwords_gets_429_with_retry_after(http, world):
     answers = [http.post("/api/v1/session", json={"email": "fac-a@example.org",
                                                   "password": f"guess number {i}"})
@@ -19,3 +29,94 @@ def test_burst_of_wrong_passwords_gets_429_with_retry_after(http, world):
     headers, body = limited[0]
     assert headers["Content-Type"] == PROBLEM and int(headers["Retry-After"]) > 0
     assert body["status"] == 429
+
+
+def test_a_guessed_account_is_locked_even_for_the_right_password_but_others_are_not(
+        http, world):
+    for i in range(5):
+        assert http.post("/api/v1/session", json={"email": "fac-a@example.org",
+                                                  "password": f"guess {i}"})[0] == 401
+    assert http.post("/api/v1/session", json={"email": "fac-a@example.org",
+                                              "password": PASSWORD})[0] == 429
+    # the same address, another account: a colleague is not locked out
+    assert http.post("/api/v1/session", json={"email": "co-a@example.org",
+                                              "password": PASSWORD})[0] == 200
+
+
+def test_the_lock_is_lifted_when_the_window_has_passed(api_app, http, world):
+    clock = Clock()
+    api_app.extensions["matchmaker.throttle"] = Throttle(clock=clock)
+    for i in range(5):
+        http.post("/api/v1/session", json={"email": "fac-a@example.org", "password": f"x{i}"})
+    status, headers, _ = http.post("/api/v1/session", json={"email": "fac-a@example.org",
+                                                            "password": PASSWORD})
+    assert status == 429 and 0 < int(headers["Retry-After"]) <= 15 * 60
+    clock.now += int(headers["Retry-After"])
+    assert http.post("/api/v1/session", json={"email": "fac-a@example.org",
+                                              "password": PASSWORD})[0] == 200
+
+
+def test_token_creation_counts_as_a_password_attempt(http, world):
+    statuses = [http.post("/api/v1/tokens", json={"email": "co-a@example.org",
+                                                  "password": f"guess {i}"})[0]
+                for i in range(8)]
+    assert statuses[:5] == [401] * 5 and set(statuses[5:]) == {429}
+
+
+def test_burst_of_wrong_tokens_gets_429_but_password_sign_in_still_works(http, world):
+    statuses = [http.get("/api/v1/me", token=f"not-a-token-{i}")[0] for i in range(60)]
+    assert statuses[:50] == [401] * 50 and set(statuses[50:]) == {429}
+    status, headers, body = http.get("/api/v1/me", token=world.tokens["fac_a"])
+    assert status == 429 and int(headers["Retry-After"]) > 0 and body["status"] == 429
+    assert http.post("/api/v1/session", json={"email": "fac-a@example.org",
+                                              "password": PASSWORD})[0] == 200
+
+
+def test_unknown_address_costs_the_same_password_check(session_factory, world, monkeypatch):
+    """No user enumeration by timing: an unknown e-mail address goes through argon2 too."""
+    from matchmaker import tokens
+
+    checked = []
+    real = tokens.verify_password
+    monkeypatch.setattr(tokens, "verify_password",
+                        lambda stored, password: checked.append(stored) or real(stored, password))
+    with session_factory() as session:
+        assert tokens.authenticate(session, "nobody@example.org", PASSWORD) is None
+        assert tokens.authenticate(session, "fac-a@example.org", "wrong password") is None
+    assert len(checked) == 2 and all(h.startswith("$argon2id$") for h in checked)
+
+
+def test_failure_counter_slides_and_clears() -> None:
+    clock = Clock()
+    counter = FailureCounter(Limit(failures=3, window_s=60), clock)
+    for _ in range(3):
+        assert counter.retry_after("k") == 0
+        counter.fail("k")
+        clock.now += 10
+    # failures at 1000, 1010, 1020; now 1030: the first leaves the window at 1060
+    assert counter.retry_after("k") == 30
+    assert counter.retry_after("other") == 0
+    clock.now += 30
+    assert counter.retry_after("k") == 0
+    counter.fail("k")
+    assert counter.retry_after("k") == 10
+    counter.clear("k")
+    assert counter.retry_after("k") == 0
+
+
+@pytest.mark.parametrize("language, words", [("nl", "Te veel mislukte pogingen"),
+                                             ("fr", "Trop de tentatives")])
+def test_login_page_burst_is_429_in_the_users_language(api_app, world, language, words):
+    from tests.test_web_pages import Browser, text
+
+    browser = Browser(api_app.test_client())
+    browser.get("/login")
+    browser.post("/language", {"language": language, "next": "/login"})
+    browser.get("/login")
+    statuses = [browser.post("/login", {"email": "fac-a@example.org",
+                                        "password": f"guess {i}"}).status_code
+                for i in range(5)]
+    assert statuses == [401] * 5
+    response = browser.post("/login", {"email": "fac-a@example.org", "password": PASSWORD})
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+    assert words in text(response)

@@ -2,12 +2,15 @@
 the account), and the home page that sends each user on."""
 from __future__ import annotations
 
+import math
+
 from flask import redirect, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from api.app import db_session
 from api.auth import current_user
+from api.throttle import throttle
 from api.web.common import bp, page, safe_next, signed_in
 from api.web.i18n import LANGUAGES
 from matchmaker import users
@@ -26,17 +29,25 @@ def home() -> Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | tuple[str, int]:
+def login() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     target = safe_next(request.values.get("next"), url_for("web.home"))
     if request.method == "GET":
         if current_user() is not None:
             return redirect(target)
         return page("login.html", next=target)
     email = request.form.get("email", "").strip()
+    wait = throttle().password_wait(email)
+    if wait:
+        body, status = page("login.html", 429, next=target, email=email,
+                            error=_("Too many failed attempts. Wait %(minutes)d minutes "
+                                    "and try again.", minutes=math.ceil(wait / 60)))
+        return body, status, {"Retry-After": str(wait)}
     user = authenticate(db_session(), email, request.form.get("password", ""))
     if user is None:
+        throttle().password_failed(email)
         return page("login.html", 401, next=target, email=email,
                     error=_("Wrong e-mail address or password."))
+    throttle().password_succeeded(email)
     language = session.get("language")
     # A new session on sign-in: a session id planted before cannot be taken over.
     session.clear()

@@ -1,0 +1,129 @@
+"""Slowing down password and token guessing: a burst of failures is answered with 429.
+
+Failures are counted in a sliding window per account (an e-mail address) and per client
+address. Only failures count, so a user who signs in correctly is never slowed down, and
+a success clears the account's own count. The counts live in the worker's memory: with
+gunicorn's N workers an attacker gets at most N times the limit before every worker
+refuses, which still turns millions of guesses into a handful (docs/security.md).
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app, request
+from werkzeug.exceptions import TooManyRequests
+
+
+@dataclass(frozen=True)
+class Limit:
+    failures: int
+    window_s: float
+
+
+# A person mistypes a password a few times; a script tries thousands. Tokens are 256-bit
+# random secrets that nobody guesses: their limit only stops a client hammering the API
+# with a wrong or revoked token, without locking out colleagues behind the same address.
+ACCOUNT_LIMIT = Limit(failures=5, window_s=15 * 60)
+PASSWORD_ADDRESS_LIMIT = Limit(failures=20, window_s=15 * 60)
+TOKEN_ADDRESS_LIMIT = Limit(failures=50, window_s=15 * 60)
+
+
+class FailureCounter:
+    """Failures per key within a sliding window; thread-safe."""
+
+    def __init__(self, limit: Limit, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self._clock = clock
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def _prune(self, key: str, now: float) -> deque[float]:
+        times = self._failures[key]
+        while times and times[0] <= now - self.limit.window_s:
+            times.popleft()
+        if not times:
+            del self._failures[key]  # keeps memory bounded by the keys failing right now
+        return times
+
+    def retry_after(self, key: str) -> int:
+        """Seconds until `key` may try again; 0 when it may try now."""
+        with self._lock:
+            now = self._clock()
+            times = self._prune(key, now)
+            if len(times) < self.limit.failures:
+                return 0
+            return max(1, math.ceil(times[-self.limit.failures] + self.limit.window_s - now))
+
+    def fail(self, key: str) -> None:
+        with self._lock:
+            now = self._clock()
+            self._prune(key, now)
+            self._failures[key].append(now)
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+class Throttle:
+    """The app's counters: password failures per account and per client address, token
+    failures per client address (kept apart, so a password burst from an office does not
+    stop its integrations)."""
+
+    def __init__(self, account: Limit = ACCOUNT_LIMIT,
+                 password_address: Limit = PASSWORD_ADDRESS_LIMIT,
+                 token_address: Limit = TOKEN_ADDRESS_LIMIT,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.accounts = FailureCounter(account, clock)
+        self.password_addresses = FailureCounter(password_address, clock)
+        self.token_addresses = FailureCounter(token_address, clock)
+
+    def password_wait(self, email: str) -> int:
+        """Seconds before this client may try a password for `email`; 0: it may now."""
+        return max(self.password_addresses.retry_after(_address()),
+                   self.accounts.retry_after(_account(email)))
+
+    def check_password(self, email: str) -> None:
+        """Raise 429 with Retry-After when this client or this account failed too often."""
+        _refuse(self.password_wait(email))
+
+    def password_failed(self, email: str) -> None:
+        self.password_addresses.fail(_address())
+        self.accounts.fail(_account(email))
+
+    def password_succeeded(self, email: str) -> None:
+        self.accounts.clear(_account(email))
+
+    def check_token(self) -> None:
+        _refuse(self.token_addresses.retry_after(_address()))
+
+    def token_failed(self) -> None:
+        self.token_addresses.fail(_address())
+
+
+def _refuse(wait: int) -> None:
+    if wait:
+        raise TooManyRequests("too many failed attempts; wait before trying again",
+                              retry_after=wait)
+
+
+def _account(email: str) -> str:
+    return email.strip().lower()
+
+
+def _address() -> str:
+    # Behind a reverse proxy, ProxyFix (README, production) puts the client's address here.
+    return request.remote_addr or "unknown"
+
+
+def throttle() -> Throttle:
+    return current_app.extensions["matchmaker.throttle"]
+
+
+def install(app) -> None:
+    app.extensions["matchmaker.throttle"] = Throttle()
