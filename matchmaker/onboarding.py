@@ -15,11 +15,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import Hub, Invitation, Organisation, User, normalise_enterprise_number, utcnow
+from models import Hub, Invitation, Organisation, User, utcnow
 
 from . import audit
 from .accounts import hash_password
 from .errors import Conflict, NotFound
+from .registration import refuse_known_enterprise_number
 from .tokens import token_hash
 
 INVITATION_TTL = timedelta(days=14)
@@ -73,13 +74,7 @@ def register(session: Session, hub: Hub, values: dict[str, Any], email: str, pas
              display_name: str = "") -> tuple[Organisation, User]:
     """A new organisation (pending) with its first member (inactive until approval)."""
     email = email.strip().lower()
-    number = values.get("enterprise_number")
-    if number:
-        number = normalise_enterprise_number(number)
-        if session.scalar(sa.select(Organisation.id).where(
-                Organisation.enterprise_number == number)):
-            raise Conflict(f"an organisation with enterprise number {number} is already "
-                           "registered; ask its members or the hub for an invitation")
+    refuse_known_enterprise_number(session, values.get("enterprise_number"))
     _refuse_known_email(session, email)
     organisation = Organisation(hub=hub, status="pending", **values)
     user = User(email=email, password_hash=hash_password(password), display_name=display_name,

@@ -13,7 +13,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from models import ITEM_STATUSES, Capacity, Contact, Hub, Match, Organisation, Stream, User
+from models import (
+    ITEM_STATUSES,
+    Capacity,
+    Contact,
+    Hub,
+    Match,
+    Organisation,
+    Stream,
+    User,
+    normalise_enterprise_number,
+)
 
 from . import audit
 from .errors import Conflict, PermissionDenied
@@ -70,13 +80,29 @@ def delete_hub(session: Session, actor: User, hub: Hub) -> None:
     _delete(session, actor, hub)
 
 
+def refuse_known_enterprise_number(session: Session, number: str | None,
+                                   organisation_id: int | None = None) -> None:
+    """One organisation per KBO/BCE number, however it arrives (form, API, edit)."""
+    if not number:
+        return
+    number = normalise_enterprise_number(number)
+    query = sa.select(Organisation.id).where(Organisation.enterprise_number == number)
+    if organisation_id is not None:
+        query = query.where(Organisation.id != organisation_id)
+    if session.scalar(query) is not None:
+        raise Conflict(f"an organisation with enterprise number {number} is already "
+                       "registered; ask its members or the hub for an invitation")
+
+
 def create_organisation(session: Session, actor: User, hub: Hub,
                         values: dict[str, Any]) -> Organisation:
+    refuse_known_enterprise_number(session, values.get("enterprise_number"))
     return _create(session, actor, Organisation(hub=hub, **values))
 
 
 def update_organisation(session: Session, actor: User, organisation: Organisation,
                         values: dict[str, Any]) -> Organisation:
+    refuse_known_enterprise_number(session, values.get("enterprise_number"), organisation.id)
     return _update(session, actor, organisation, values)
 
 

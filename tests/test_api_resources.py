@@ -6,7 +6,7 @@ import json
 
 import sqlalchemy as sa
 
-from models import AuditEntry
+from models import AuditEntry, Organisation
 
 
 def _create_stream(http, world, **fields):
@@ -137,3 +137,28 @@ def test_hub_with_organisations_cannot_be_deleted(http, world):
     assert status == 409 and "organisations" in problem["detail"]
     _, _, hub = http.post("/api/v1/hubs", json={"name": "Leeg"}, token=world.tokens["admin"])
     assert http.delete(f"/api/v1/hubs/{hub['id']}", token=world.tokens["admin"])[0] == 204
+
+
+def test_an_enterprise_number_belongs_to_one_organisation_created_or_edited(
+        http, world, session_factory):
+    hub = world.ids["hub_a"]
+    status, _, first = http.post(f"/api/v1/hubs/{hub}/organisations", json={
+        "name": "Kringwinkel Noord", "kind": "social_enterprise",
+        "enterprise_number": "0456.123.987"}, token=world.tokens["fac_a"])
+    assert status == 201, first
+    status, _, problem = http.post(f"/api/v1/hubs/{hub}/organisations", json={
+        "name": "Kringwinkel Noord bis", "kind": "social_enterprise",
+        "enterprise_number": "BE 0456 123 987"}, token=world.tokens["fac_a"])
+    assert status == 409 and "0456123987" in problem["detail"]
+    other = world.ids["org_co_a"]
+    status, _, problem = http.patch(f"/api/v1/organisations/{other}", json={
+        "name": "Renamed", "enterprise_number": "0456123987"}, token=world.tokens["fac_a"])
+    assert status == 409
+    # its own number again is not a duplicate
+    status, _, same = http.patch(f"/api/v1/organisations/{first['id']}", json={
+        "enterprise_number": "0456.123.987"}, token=world.tokens["fac_a"])
+    assert status == 200, same
+    with session_factory() as session:
+        assert session.get(Organisation, other).name != "Renamed"
+        assert session.scalar(sa.select(sa.func.count()).select_from(Organisation).where(
+            Organisation.enterprise_number == "0456123987")) == 1
