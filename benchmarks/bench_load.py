@@ -8,6 +8,7 @@ Prints requests/s, p50/p95/p99 per request type and the errors; the last line is
 one JSON object.
 
     python benchmarks/bench_load.py                        # SQLite, full size, 50 x 60 s
+    python benchmarks/bench_load.py --think 0              # clients without pauses
     python benchmarks/bench_load.py --database postgresql  # on TEST_DATABASE_URL
     python benchmarks/bench_load.py --smoke                # small data, 4 clients, 5 s
 """
@@ -263,8 +264,12 @@ class Client:
 
 
 def run_clients(base_url: str, plan: dict[str, Any], clients: int, seconds: float,
-                seed: int = 11) -> dict[str, Any]:
-    """`clients` threads sending the MIX for `seconds`; latencies and errors per kind."""
+                think: float = 0.0, seed: int = 11) -> dict[str, Any]:
+    """`clients` threads sending the MIX for `seconds`; latencies and errors per kind.
+
+    Each client pauses a random time of mean `think` seconds between its requests, as a
+    person reads a page before the next click; 0 sends back to back (the server's
+    saturation point, where latency is mostly time spent queueing)."""
     parsed = urllib.parse.urlsplit(base_url)
     if parsed.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("the load benchmark only drives loopback addresses")
@@ -300,6 +305,8 @@ def run_clients(base_url: str, plan: dict[str, Any], clients: int, seconds: floa
                 latencies[kind].append(elapsed)
                 if status != expected:
                     errors.append(message)
+            if think:
+                time.sleep(min(rng.expovariate(1 / think), max(0.0, deadline - time.monotonic())))
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(clients)]
     began = time.perf_counter()
@@ -309,7 +316,7 @@ def run_clients(base_url: str, plan: dict[str, Any], clients: int, seconds: floa
         thread.join()
     wall = time.perf_counter() - began
     total = sum(len(v) for v in latencies.values())
-    return {"clients": clients, "seconds": round(wall, 1), "requests": total,
+    return {"clients": clients, "think_s": think, "seconds": round(wall, 1), "requests": total,
             "requests_per_s": round(total / wall, 1), "errors": len(errors),
             "error_samples": sorted(set(errors))[:10],
             "by_type": {kind: _summary(values) for kind, values in latencies.items()}}
@@ -385,7 +392,7 @@ def database(kind: str, workdir: Path) -> Iterator[str]:
 
 
 def benchmark(kind: str, sizes: tuple[int, int, int], clients: int, seconds: float,
-              workers: int) -> dict[str, Any]:
+              workers: int, think: float) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp, \
             database(kind, Path(tmp)) as url:
         workdir = Path(tmp)
@@ -405,7 +412,8 @@ def benchmark(kind: str, sizes: tuple[int, int, int], clients: int, seconds: flo
             # The clients run in a process of their own so their work is not the server's.
             client = subprocess.run(
                 [sys.executable, str(Path(__file__).resolve()), "--client", base_url,
-                 "--plan", str(plan_path), "--clients", str(clients), "--seconds", str(seconds)],
+                 "--plan", str(plan_path), "--clients", str(clients), "--seconds", str(seconds),
+                 "--think", str(think)],
                 cwd=ROOT, env=_env(url, workdir / "home"), check=True, capture_output=True,
                 text=True, timeout=seconds + 300)
         finally:
@@ -427,6 +435,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean pause of a client between requests in seconds "
+                             "(0: back to back)")
     parser.add_argument("--smoke", action="store_true",
                         help="a small data set, 4 clients for 5 s (to check the benchmark runs)")
     parser.add_argument("--client", metavar="BASE_URL", help=argparse.SUPPRESS)
@@ -434,15 +445,18 @@ def main() -> None:
     args = parser.parse_args()
     if args.client:
         plan = json.loads(args.plan.read_text(encoding="utf-8"))
-        print(json.dumps(run_clients(args.client, plan, args.clients, args.seconds)))
+        print(json.dumps(run_clients(args.client, plan, args.clients, args.seconds,
+                                     args.think)))
         return
     if args.smoke:
-        sizes, args.clients, args.seconds = SMOKE_SIZES, 4, 5
+        sizes, args.clients, args.seconds, args.think = SMOKE_SIZES, 4, 5, 0.05
     else:
         sizes = FULL_SIZES
-    result = benchmark(args.database, sizes, args.clients, args.seconds, args.workers)
+    result = benchmark(args.database, sizes, args.clients, args.seconds, args.workers,
+                       args.think)
     print(f"{result['database']}: {result['requests']} requests in {result['seconds']} s "
-          f"({result['requests_per_s']}/s) from {result['clients']} clients, "
+          f"({result['requests_per_s']}/s) from {result['clients']} clients "
+          f"(think {result['think_s']} s), "
           f"{result['errors']} errors, {result['database_locked']} 'database is locked'")
     for kind, figures in result["by_type"].items():
         print(f"  {kind:13} {figures}")
