@@ -27,6 +27,12 @@ def run_gunicorn(factory: Callable[[], Flask], host: str, port: int, workers: in
 
         def load(self) -> Flask:
             # Each worker builds its own app (and database engine) after the fork.
+            # One BLAS thread per worker: the workers already fill the cores, and a
+            # second thread per ranking only added wake-up latency (p99 9.7 ms against
+            # 7.2 ms at 10k capacities, benchmarks/bench_rank.py --blas-threads 2).
+            from threadpoolctl import threadpool_limits
+
+            threadpool_limits(1)
             return factory()
 
     _Application().run()

@@ -10,10 +10,12 @@ synthetic stream; one call does candidates, features, scoring, the diversity
 rule and the nl reasons of the top 10. The same run times the engine without
 its lexical channel and one bare exact vector scan (matrix-vector product +
 top 10) for comparison. Targets:
-p99 <= 5 ms at 10k and <= 20 ms at 100k. The dense channel is exact search,
-as the service runs by default; with --ann-threshold N, collections of N
-capacities or more use the HNSW index instead; BLAS runs on one thread, as in a web worker
-(on two busy cores a second BLAS thread only adds wake-up latency to a
+p99 <= 5 ms at 10k and <= 20 ms at 100k. The dense channel follows the
+service's default (HNSW from DEFAULT_ANN_THRESHOLD vectors, exact below;
+--ann-threshold 0 for exact at every size, --compare-exact for the top-10
+agreement with an all-exact ranker, --stages for the time of each stage).
+BLAS runs on one thread, as in the service's workers (api/serve.py; a second
+BLAS thread only adds wake-up latency to a
 matrix-vector product). Besides wall-clock latency it reports the CPU time
 of the ranking thread, which stays meaningful when other processes share the
 two cores (the load average is printed with it). The last line printed is
@@ -36,7 +38,7 @@ from threadpoolctl import threadpool_limits
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from indexing.vector_index import top_k  # noqa: E402
+from indexing.vector_index import DEFAULT_ANN_THRESHOLD, top_k  # noqa: E402
 from matchmaker import taxonomy  # noqa: E402
 from matchmaker.engine.documents import CapacityDoc, StreamDoc  # noqa: E402
 from matchmaker.engine.ranker import Ranker  # noqa: E402
@@ -106,7 +108,58 @@ def percentiles_ms(seconds: list[float]) -> tuple[float, float]:
     return float(np.percentile(ms, 50)), float(np.percentile(ms, 99))
 
 
-def run(size: int, queries: int, seed: int, ann_threshold: int) -> dict:
+def stage_times(ranker: Ranker, streams) -> dict[str, float]:
+    """Mean ms per query spent in each stage, by wrapping the engine's functions."""
+    import collections
+
+    from matchmaker.engine import candidates
+    from matchmaker.engine import ranker as ranker_module
+
+    spent: dict[str, float] = collections.defaultdict(float)
+    patched = []
+
+    def wrap(owner, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[label] += time.perf_counter() - started
+
+        setattr(owner, name, timed)
+        patched.append((owner, name, original))
+
+    wrap(ranker_module, "find_candidates", "candidates (all)")
+    wrap(candidates, "blocked_rows", "candidates: blocking")
+    wrap(type(ranker._dense["capacity"]), "search", "candidates: dense search")
+    wrap(type(ranker._lexical["capacity"]), "search", "candidates: lexical search")
+    wrap(ranker_module, "pair_features", "features")
+    wrap(Ranker, "_add_lexical", "lexical feature")
+    wrap(ranker_module, "explain", "reasons")
+    try:
+        for doc, vector in streams:
+            ranker.suggest_for_stream(doc, k=10, vector=vector)
+    finally:
+        for owner, name, original in reversed(patched):
+            setattr(owner, name, original)
+    return {label: 1000 * total / len(streams) for label, total in spent.items()}
+
+
+def top10_agreement(docs, vectors, ranker: Ranker, streams) -> float:
+    """Share of the top-10 ids the engine returns that an all-exact engine returns too."""
+    exact = Ranker.build([], docs, capacity_vectors=vectors, ann_threshold=0)
+    same = total = 0
+    for doc, vector in streams:
+        ours = {s.target_id for s in ranker.suggest_for_stream(doc, k=10, vector=vector)}
+        truth = {s.target_id for s in exact.suggest_for_stream(doc, k=10, vector=vector)}
+        same, total = same + len(ours & truth), total + len(truth)
+    return same / total
+
+
+def run(size: int, queries: int, seed: int, ann_threshold: int, compare: bool,
+        stages: bool) -> dict:
     generator = Generator(seed)
     docs, vectors = generator.capacities(size)
     started = time.perf_counter()
@@ -136,7 +189,10 @@ def run(size: int, queries: int, seed: int, ann_threshold: int) -> dict:
     bare_p50, bare_p99 = percentiles_ms(bare)
     nolex_p50, nolex_p99 = percentiles_ms(no_lexical)
     cpu_p50, cpu_p99 = percentiles_ms(engine_cpu)
-    return {"size": size, "build_s": build_s,
+    agreement = (top10_agreement(docs, vectors, ranker, streams)
+                 if compare and ranker.dense_index_name("capacity") != "ExactIndex" else None)
+    return {"size": size, "build_s": build_s, "top10_agreement_with_exact": agreement,
+            "stages_ms": stage_times(ranker, streams) if stages else None,
             "dense_index": ranker.dense_index_name("capacity"),
             "p50_ms": p50, "p99_ms": p99, "cpu_p50_ms": cpu_p50, "cpu_p99_ms": cpu_p99,
             "load_average": os.getloadavg()[0], "no_lexical_channel_p50_ms": nolex_p50,
@@ -149,14 +205,20 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
-    # 0 = exact search at every size, as the service runs by default (MATCHMAKER_ANN_THRESHOLD)
-    parser.add_argument("--ann-threshold", type=int, default=0)
+    # as the service runs by default (MATCHMAKER_ANN_THRESHOLD); 0 = exact at every size
+    parser.add_argument("--ann-threshold", type=int, default=DEFAULT_ANN_THRESHOLD)
+    parser.add_argument("--blas-threads", type=int, default=1)
+    parser.add_argument("--stages", action="store_true",
+                        help="also report the mean time per query of each stage")
+    parser.add_argument("--compare-exact", action="store_true",
+                        help="also rank with exact search and report the top-10 agreement")
     args = parser.parse_args()
     targets = {10_000: 5.0, 100_000: 20.0}
     results = []
     for size in args.sizes:
-        with threadpool_limits(1):
-            result = run(size, args.queries, args.seed, args.ann_threshold)
+        with threadpool_limits(args.blas_threads):
+            result = run(size, args.queries, args.seed, args.ann_threshold, args.compare_exact,
+                         args.stages)
         target = targets.get(size)
         result["target_p99_ms"] = target
         results.append(result)
@@ -167,7 +229,11 @@ def main() -> None:
               f"p99 {result['cpu_p99_ms']:.2f} ms; without the lexical channel p50 "
               f"{result['no_lexical_channel_p50_ms']:.2f} ms p99 "
               f"{result['no_lexical_channel_p99_ms']:.2f} ms; bare exact scan p50 "
-              f"{result['bare_scan_p50_ms']:.2f} ms p99 {result['bare_scan_p99_ms']:.2f} ms")
+              f"{result['bare_scan_p50_ms']:.2f} ms p99 {result['bare_scan_p99_ms']:.2f} ms"
+              + (f"; top-10 agreement with exact search {agreement:.3f}"
+                 if (agreement := result["top10_agreement_with_exact"]) is not None else ""))
+        for label, ms in (result["stages_ms"] or {}).items():
+            print(f"    {label:28} {ms:.2f} ms per query")
     print(json.dumps({"benchmark": "rank", "queries": args.queries, "results": results}))
 
 

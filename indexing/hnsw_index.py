@@ -1,7 +1,7 @@
 """Approximate cosine search with hnswlib, behind the same interface as ExactIndex.
 
-Only worth it for very large collections (see docs/benchmarks.md); hnswlib is
-an optional dependency imported on first use. Ids must be non-negative
+Used from DEFAULT_ANN_THRESHOLD vectors on (indexing/vector_index.py); hnswlib is
+imported on first use. Ids must be non-negative
 (hnswlib labels are unsigned). Deletes use hnswlib's mark_deleted and the
 freed slots are reused by later inserts. Results are ordered like ExactIndex
 (score, then id), but which of several equal-scored entries make the cut is

@@ -10,6 +10,8 @@ import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from indexing.vector_index import DEFAULT_ANN_THRESHOLD
+
 
 def _default_home() -> Path:
     return Path(os.environ.get("MATCHMAKER_HOME", "var")).resolve()
@@ -24,8 +26,8 @@ class Settings:
     embedder: str = "use-multilingual"
     # For the sentence-transformers backend: a local model folder; empty = bundled all-MiniLM-L6-v2.
     embedder_model_path: str = ""
-    # Above this many vectors an approximate (HNSW) index replaces exact search.
-    ann_threshold: int = 0
+    # From this many vectors on an approximate (HNSW) index replaces exact search; 0: never.
+    ann_threshold: int = DEFAULT_ANN_THRESHOLD
     max_per_organisation: int = 2
     # Session cookies only over HTTPS; on for any deployment behind TLS.
     secure_cookies: bool = False
@@ -46,7 +48,7 @@ class Settings:
             secret_key=env.get("SECRET_KEY", ""),
             embedder=env.get("MATCHMAKER_EMBEDDER", cls.embedder),
             embedder_model_path=env.get("MATCHMAKER_EMBEDDER_MODEL_PATH", ""),
-            ann_threshold=int(env.get("MATCHMAKER_ANN_THRESHOLD", "0") or 0),
+            ann_threshold=int(env.get("MATCHMAKER_ANN_THRESHOLD", DEFAULT_ANN_THRESHOLD)),
             max_per_organisation=int(env.get("MATCHMAKER_MAX_PER_ORGANISATION", "2")),
             secure_cookies=env.get("SESSION_COOKIE_SECURE", "") == "1",
             trusted_proxies=int(env.get("MATCHMAKER_TRUSTED_PROXIES", "0") or 0),

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from indexing.embedders import Embedder
+from indexing.vector_index import DEFAULT_ANN_THRESHOLD
 from models import (
     Capacity,
     Decision,
@@ -66,7 +67,7 @@ def _scope(hub_ids: Iterable[int] | None, organisation_ids: Iterable[int] | None
 
 class SuggestionService:
     def __init__(self, embedder: Embedder, *, max_per_organisation: int = 2,
-                 ann_threshold: int = 0, refresh_seconds: float = 0.5,
+                 ann_threshold: int = DEFAULT_ANN_THRESHOLD, refresh_seconds: float = 0.5,
                  scorer=None) -> None:
         self.embedder = embedder
         self.refresh_seconds = refresh_seconds

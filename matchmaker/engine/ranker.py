@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from indexing.lexical import LexicalIndex
-from indexing.vector_index import RowIndex, make_index
+from indexing.vector_index import DEFAULT_ANN_THRESHOLD, RowIndex, make_index
 from matchmaker.engine.candidates import CandidateSettings, find_candidates
 from matchmaker.engine.columns import Columns
 from matchmaker.engine.documents import CapacityDoc, Doc, StreamDoc, embed_text
@@ -59,7 +59,8 @@ class Ranker:
 
     def __init__(self, embedder=None, scorer=None, dim: int | None = None,
                  max_per_organisation: int = DEFAULT_MAX_PER_ORGANISATION,
-                 candidates: CandidateSettings | None = None, ann_threshold: int = 0) -> None:
+                 candidates: CandidateSettings | None = None,
+                 ann_threshold: int = DEFAULT_ANN_THRESHOLD) -> None:
         if embedder is None and dim is None:
             raise ValueError("a Ranker needs an embedder or the dimension of given vectors")
         self.embedder = embedder
