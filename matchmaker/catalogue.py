@@ -68,11 +68,14 @@ def to_doc(item: Stream | Capacity) -> Doc:
     return enrich(doc)
 
 
-def change_marks(session: Session, kind: str) -> dict[int, tuple[datetime, datetime]]:
+Mark = tuple[datetime, datetime]
+
+
+def change_marks(session: Session, kind: str) -> dict[int, Mark]:
     """id -> (item updated_at, organisation updated_at) of every matchable item of `kind`.
 
-    Cheap (two timestamps a row): a worker compares it with what it holds to
-    find what was added, changed or removed since it last looked.
+    Two timestamps a row: a worker compares them with what it holds to find what was
+    added, changed or removed. O(rows): `recent_changes` is the cheap look in between.
     """
     model = ITEM_MODELS[kind]
     rows = session.execute(
@@ -81,6 +84,25 @@ def change_marks(session: Session, kind: str) -> dict[int, tuple[datetime, datet
         .where(model.status == MATCHABLE_STATUS)
     )
     return {item_id: (item_at, org_at) for item_id, item_at, org_at in rows}
+
+
+def recent_changes(session: Session, kind: str, since: datetime) -> dict[int, Mark | None]:
+    """Items of `kind` whose own or organisation's timestamp is after `since`: id -> mark,
+    or None when the item is no longer matchable (closed, withdrawn, organisation gone)."""
+    model = ITEM_MODELS[kind]
+    rows = session.execute(
+        sa.select(model.id, model.updated_at, Organisation.updated_at, model.status)
+        .join(Organisation, model.organisation_id == Organisation.id)
+        .where(sa.or_(model.updated_at > since, Organisation.updated_at > since))
+    )
+    return {item_id: (item_at, org_at) if status == MATCHABLE_STATUS else None
+            for item_id, item_at, org_at, status in rows}
+
+
+def matchable_count(session: Session, kind: str) -> int:
+    model = ITEM_MODELS[kind]
+    return session.scalar(sa.select(sa.func.count()).select_from(model)
+                          .where(model.status == MATCHABLE_STATUS)) or 0
 
 
 def load_items(session: Session, kind: str, ids: Iterable[int]) -> list[Stream | Capacity]:

@@ -3,8 +3,11 @@
 Every web worker holds a `SuggestionService`. It loads the published streams
 and capacities of every hub (matching crosses hub borders) with their stored
 vectors, and afterwards looks at the database's index version before each use
-(at most every `refresh_seconds`): when another process wrote, it reloads only
-the items whose timestamps moved and drops the ones that are gone. A process
+(at most every `refresh_seconds`): when another process wrote, it reads the items
+whose timestamps moved since it last looked (with a margin for transactions that
+committed late), reloads those and drops the ones that are gone; a count check, and a
+full comparison every `full_check_seconds`, catch what a timestamp cannot show (a
+deleted row, a long import). A process
 that writes calls `index_items` in its own transaction, so its vectors are
 stored once and its next suggestion already sees the change.
 """
@@ -14,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import numpy as np
 import sqlalchemy as sa
@@ -24,23 +28,43 @@ from indexing.vector_index import DEFAULT_ANN_THRESHOLD
 from models import (
     Capacity,
     Decision,
-    Embedding,
     Match,
     Organisation,
     Stream,
     User,
     read_index_version,
+    utcnow,
 )
 
 from . import notifications, workflow
-from .catalogue import ITEM_MODELS, MATCHABLE_STATUS, change_marks, load_items, to_doc
+from .catalogue import (
+    ITEM_MODELS,
+    MATCHABLE_STATUS,
+    Mark,
+    change_marks,
+    load_items,
+    matchable_count,
+    recent_changes,
+    to_doc,
+)
 from .engine.documents import Doc, embed_text
 from .engine.ranker import Ranker, Scope, Suggestion
 from .engine.scorer import DefaultScorer
 from .errors import NotFound
 from .mail import Mail
-from .vector_store import Progress, SyncReport, sync_vectors, text_hash
+from .vector_store import (
+    Progress,
+    SyncReport,
+    store_vectors,
+    stored_rows,
+    sync_vectors,
+    text_hash,
+)
 
+# A transaction stamps its rows when it flushes and becomes visible when it commits, and
+# hosts' clocks differ a little: changes are looked for from this long before a worker's
+# previous look.
+LATE_COMMIT_MARGIN = timedelta(seconds=30)
 KINDS = ("stream", "capacity")
 CACHE_SIZE = 20_000
 # recorded as the scorer of a match the engine could not score (e.g. a closed capacity)
@@ -68,15 +92,19 @@ def _scope(hub_ids: Iterable[int] | None, organisation_ids: Iterable[int] | None
 class SuggestionService:
     def __init__(self, embedder: Embedder, *, max_per_organisation: int = 2,
                  ann_threshold: int = DEFAULT_ANN_THRESHOLD, refresh_seconds: float = 0.5,
-                 scorer=None) -> None:
+                 full_check_seconds: float = 300.0, scorer=None) -> None:
         self.embedder = embedder
         self.refresh_seconds = refresh_seconds
+        self.full_check_seconds = full_check_seconds
         self._options = {"max_per_organisation": max_per_organisation,
                          "ann_threshold": ann_threshold, "scorer": scorer}
         self._ranker: Ranker | None = None
-        self._marks: dict[str, dict[int, tuple]] = {kind: {} for kind in KINDS}
+        self._marks: dict[str, dict[int, Mark]] = {kind: {} for kind in KINDS}
+        # when each kind was last compared with the database (this process's clock)
+        self._looked_at: dict[str, datetime | None] = {kind: None for kind in KINDS}
         self._version = -1
         self._checked_at = 0.0
+        self._full_check_at = -float("inf")
         self._lock = threading.RLock()
         # Suggestions computed since the ranker last changed: the review queue asks for
         # every stream of a hub, and nothing can differ until the data does.
@@ -123,11 +151,7 @@ class SuggestionService:
         if not docs:
             return np.empty((0, self.embedder.dim), dtype=np.float32)
         texts = [embed_text(d) for d in docs]
-        stored = {
-            row.item_id: row for row in session.scalars(sa.select(Embedding).where(
-                Embedding.item_kind == kind, Embedding.model == self.embedder.name,
-                Embedding.item_id.in_([int(d.id) for d in docs])))
-        }
+        stored = stored_rows(session, self.embedder.name, kind, [int(d.id) for d in docs])
         out = np.empty((len(docs), self.embedder.dim), dtype=np.float32)
         missing = []
         for i, (doc, text) in enumerate(zip(docs, texts, strict=True)):
@@ -139,8 +163,9 @@ class SuggestionService:
         if missing:
             out[missing] = self.embedder.encode([texts[i] for i in missing])
             if store:
-                sync_vectors(session, self.embedder, kind,
-                             [(int(docs[i].id), texts[i]) for i in missing], complete=False)
+                store_vectors(session, self.embedder.name, kind,
+                              ((int(docs[i].id), texts[i], out[i]) for i in missing), stored)
+                session.flush()
         return out
 
     # -- keeping the ranker fresh -----------------------------------------
@@ -156,23 +181,53 @@ class SuggestionService:
                 return False
             if self._ranker is None:
                 self._ranker = Ranker(embedder=self.embedder, **self._options)
+            full = now - self._full_check_at >= self.full_check_seconds
             changed = False
             for kind in KINDS:
-                marks = change_marks(session, kind)
-                held = self._marks[kind]
-                gone = [i for i in held if i not in marks]
-                moved = [i for i, mark in marks.items() if held.get(i) != mark]
+                gone, moved = (self._compare_all(session, kind) if full
+                               else self._compare_recent(session, kind))
                 if gone:
                     self._ranker.remove(kind, [str(i) for i in gone])
                 if moved:
                     docs = [to_doc(item) for item in load_items(session, kind, moved)]
                     self._ranker.upsert(docs, self._vectors_for(session, kind, docs, store=False))
-                self._marks[kind] = marks
                 changed = changed or bool(gone or moved)
+            if full:
+                self._full_check_at = now
             if changed:
                 self._cache.clear()
             self._version = version
             return changed
+
+    def _compare_all(self, session: Session, kind: str) -> tuple[list[int], list[int]]:
+        """(gone, added or changed) ids, by comparing every item's marks."""
+        self._looked_at[kind] = utcnow()
+        marks = change_marks(session, kind)
+        held = self._marks[kind]
+        gone = [i for i in held if i not in marks]
+        moved = [i for i, mark in marks.items() if held.get(i) != mark]
+        self._marks[kind] = marks
+        return gone, moved
+
+    def _compare_recent(self, session: Session, kind: str) -> tuple[list[int], list[int]]:
+        """(gone, added or changed) ids from the items stamped since the last comparison,
+        less LATE_COMMIT_MARGIN; a full comparison when the count does not add up."""
+        held, looked_at = self._marks[kind], self._looked_at[kind]
+        if looked_at is None:
+            return self._compare_all(session, kind)
+        self._looked_at[kind] = utcnow()
+        gone, moved = [], []
+        for item_id, mark in recent_changes(session, kind, looked_at - LATE_COMMIT_MARGIN).items():
+            if mark is None:
+                if held.pop(item_id, None) is not None:
+                    gone.append(item_id)
+            elif held.get(item_id) != mark:
+                held[item_id] = mark
+                moved.append(item_id)
+        if len(held) != matchable_count(session, kind):  # a row deleted, or committed late
+            more_gone, more_moved = self._compare_all(session, kind)
+            return gone + more_gone, moved + more_moved
+        return gone, moved
 
     def language_of(self, kind: str, item_id: int) -> str | None:
         """The language the engine works with for an item (entered or detected)."""

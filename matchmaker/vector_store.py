@@ -34,6 +34,30 @@ class SyncReport:
     removed: int
 
 
+def stored_rows(session: Session, model: str, kind: str,
+                ids: Iterable[int] | None = None) -> dict[int, Embedding]:
+    """The stored vectors of `kind` for `model` by item id: all, or only those of `ids`."""
+    query = sa.select(Embedding).where(Embedding.item_kind == kind, Embedding.model == model)
+    if ids is not None:
+        query = query.where(Embedding.item_id.in_(list(ids)))
+    return {row.item_id: row for row in session.scalars(query)}
+
+
+def store_vectors(session: Session, model: str, kind: str,
+                  items: Iterable[tuple[int, str, np.ndarray]],
+                  stored: dict[int, Embedding]) -> None:
+    """Insert or overwrite the vectors of (id, text, vector); `stored` holds the existing
+    rows of those ids (from `stored_rows`)."""
+    for item_id, text, vector in items:
+        payload = np.asarray(vector, dtype="<f4").tobytes()
+        row = stored.get(item_id)
+        if row is None:
+            session.add(Embedding(item_kind=kind, item_id=item_id, model=model,
+                                  text_hash=text_hash(text), dim=len(vector), vector=payload))
+        else:
+            row.text_hash, row.dim, row.vector = text_hash(text), len(vector), payload
+
+
 def sync_vectors(
     session: Session,
     embedder: Embedder,
@@ -46,16 +70,12 @@ def sync_vectors(
 ) -> SyncReport:
     """Make the stored vectors of `kind` under `embedder.name` match `items` (id, text).
 
-    `complete=False`: `items` are only some of the items, so the others' vectors stay.
+    `complete=False`: `items` are only some of the items, so the others' vectors stay
+    (and only the rows of these items are read).
     """
     wanted = {item_id: text for item_id, text in items}
     model = embedder.name
-    stored = {
-        row.item_id: row
-        for row in session.scalars(
-            sa.select(Embedding).where(Embedding.item_kind == kind, Embedding.model == model)
-        )
-    }
+    stored = stored_rows(session, model, kind, None if complete else wanted)
     gone = [row for item_id, row in stored.items() if item_id not in wanted] if complete else []
     for row in gone:
         session.delete(row)
@@ -69,15 +89,8 @@ def sync_vectors(
     for start in range(0, len(todo), BATCH):
         batch = todo[start:start + BATCH]
         vectors = embedder.encode([text for _, text in batch])
-        for (item_id, text), vector in zip(batch, vectors, strict=True):
-            payload = np.asarray(vector, dtype="<f4").tobytes()
-            row = stored.get(item_id)
-            if row is None:
-                session.add(Embedding(item_kind=kind, item_id=item_id, model=model,
-                                      text_hash=text_hash(text), dim=embedder.dim,
-                                      vector=payload))
-            else:
-                row.text_hash, row.dim, row.vector = text_hash(text), embedder.dim, payload
+        store_vectors(session, model, kind, ((item_id, text, vector) for (item_id, text), vector
+                                             in zip(batch, vectors, strict=True)), stored)
         done += len(batch)
         if progress:
             progress(done, len(todo))

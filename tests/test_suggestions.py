@@ -160,3 +160,84 @@ def test_repeated_questions_are_answered_from_the_cache_until_the_data_changes(
     service.index_items(demo_session, "capacity", [capacity.id])
     after = service.for_stream(demo_session, stream.id, k=5)
     assert len(calls) == 1 and capacity.id not in {int(s.target_id) for s in after}
+
+
+def _capacity_ids(service, session, stream_id):
+    return {int(s.target_id) for s in service.for_stream(session, stream_id, k=50)}
+
+
+def test_changes_by_another_worker_are_found_without_reading_every_item(
+        demo_session, session_factory, embedder, monkeypatch):
+    import matchmaker.suggestions as module
+
+    reader = SuggestionService(embedder, refresh_seconds=0, full_check_seconds=3600)
+    stream = _by_external(demo_session, Stream, "s-001")
+    assert _by_external(demo_session, Capacity, "c-001").id in _capacity_ids(
+        reader, demo_session, stream.id)
+    full_reads = []
+    real = module.change_marks
+    monkeypatch.setattr(module, "change_marks",
+                        lambda session, kind: full_reads.append(kind) or real(session, kind))
+
+    with session_factory() as writer_session:
+        closed = _by_external(writer_session, Capacity, "c-001")
+        closed.status = "closed"
+        edited = _by_external(writer_session, Capacity, "c-021")
+        edited.title = "Fietsherstel"
+        writer_session.commit()
+        closed_id, edited_id = closed.id, edited.id
+
+    demo_session.expire_all()
+    assert closed_id not in _capacity_ids(reader, demo_session, stream.id)
+    assert reader._ranker.get("capacity", str(edited_id)).title == "Fietsherstel"
+    assert full_reads == []
+
+
+def test_a_deleted_row_and_a_late_commit_are_caught_by_the_count(
+        demo_session, session_factory, embedder, monkeypatch):
+    from datetime import timedelta
+
+    import matchmaker.suggestions as module
+    from models import Organisation, utcnow
+
+    # The demo was imported a moment ago: date it back, so that "recent" means something,
+    # and the organisation that will receive a late row further back still.
+    now = utcnow()
+    for model in (Organisation, Stream, Capacity):
+        demo_session.execute(sa.update(model).values(updated_at=now - timedelta(hours=3)))
+    organisation_id = _by_external(demo_session, Capacity, "c-001").organisation_id
+    demo_session.execute(sa.update(Organisation).where(Organisation.id == organisation_id)
+                         .values(updated_at=now - timedelta(hours=5)))
+    demo_session.commit()
+    reader = SuggestionService(embedder, refresh_seconds=0, full_check_seconds=3600)
+    stream = _by_external(demo_session, Stream, "s-001")
+    held = _capacity_ids(reader, demo_session, stream.id)
+    full_reads = []
+    real = module.change_marks
+    monkeypatch.setattr(module, "change_marks",
+                        lambda session, kind: full_reads.append(kind) or real(session, kind))
+
+    with session_factory() as writer_session:
+        gone = _by_external(writer_session, Capacity, "c-001")
+        gone_id = gone.id
+        writer_session.delete(gone)
+        writer_session.commit()
+    demo_session.expire_all()
+    assert gone_id in held and gone_id not in _capacity_ids(reader, demo_session, stream.id)
+    assert full_reads == ["capacity"]
+
+    with session_factory() as writer_session:
+        # stamped before the newest change the reader holds, committed now: a long
+        # transaction that the timestamps cannot show
+        four_hours_ago = now - timedelta(hours=4)
+        late = Capacity(organisation_id=organisation_id, title="Sorteren van werkkledij",
+                        description="Wij sorteren gebruikte werkkledij en fleeces.",
+                        materials=["workwear"], services=["sorting"],
+                        created_at=four_hours_ago, updated_at=four_hours_ago)
+        writer_session.add(late)
+        writer_session.commit()
+        late_id = late.id
+    demo_session.expire_all()
+    _capacity_ids(reader, demo_session, stream.id)
+    assert reader._ranker.get("capacity", str(late_id)) is not None
+    assert full_reads == ["capacity", "capacity"]
