@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
-from api.app import db_session
-from api.suggestion_index import suggestion_service
+from api.suggestion_index import warm_up
 
 bp = Blueprint("health", __name__)
 
@@ -29,7 +28,7 @@ def readyz():
     if checks["database"] == "ok":
         try:
             # Loading here means a load balancer's first probe warms the worker up.
-            suggestion_service().refresh(db_session())
+            warm_up()
             checks["index"] = "ok"
         except Exception as err:  # noqa: BLE001 - any failure means "not ready"
             current_app.logger.exception("suggestion index could not be loaded")

@@ -33,6 +33,17 @@ def run_gunicorn(factory: Callable[[], Flask], host: str, port: int, workers: in
             from threadpoolctl import threadpool_limits
 
             threadpool_limits(1)
-            return factory()
+            app = factory()
+            # Warm before accepting requests: loading the index, fitting the lexical
+            # channel and loading the model take seconds at 10k items. A database that
+            # is not there yet only delays it to the first /readyz.
+            from api.suggestion_index import warm_up
+
+            with app.app_context():
+                try:
+                    warm_up()
+                except Exception:  # noqa: BLE001 - readyz reports and retries
+                    app.logger.exception("warm-up failed; /readyz will retry")
+            return app
 
     _Application().run()

@@ -30,6 +30,11 @@ def suggestion_service() -> SuggestionService:
     return extensions[_KEY]
 
 
+def warm_up() -> None:
+    """Get this worker's suggestions ready to answer at full speed (see `warm_up`)."""
+    suggestion_service().warm_up(db_session())
+
+
 def index_written(kind: str, item_ids: list[int]) -> None:
     """Store the vectors of items this request just committed, in their own transaction.
 

@@ -110,6 +110,11 @@ class LexicalIndex:
         self._sync()
         return self._ids
 
+    def prepare(self) -> None:
+        """Apply pending additions now (fitting the vocabulary the first time) instead of
+        on the next query: a worker warming up pays it before its first request."""
+        self._sync()
+
     def search(self, text: str, k: int, allowed: RowMask = None) -> SearchResult:
         """Top-k ids by n-gram cosine to ``text``, sharing at least one n-gram with it.
 

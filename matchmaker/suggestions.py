@@ -105,6 +105,7 @@ class SuggestionService:
         self._version = -1
         self._checked_at = 0.0
         self._full_check_at = -float("inf")
+        self._warm = False
         self._lock = threading.RLock()
         # Suggestions computed since the ranker last changed: the review queue asks for
         # every stream of a hub, and nothing can differ until the data does.
@@ -228,6 +229,17 @@ class SuggestionService:
             more_gone, more_moved = self._compare_all(session, kind)
             return gone + more_gone, moved + more_moved
         return gone, moved
+
+    def warm_up(self, session: Session) -> None:
+        """Load the index, fit the lexical channel and load the embedding model, so that a
+        worker's first requests do not pay seconds for them (called before it serves)."""
+        self.refresh(session)
+        with self._lock:
+            assert self._ranker is not None
+            self._ranker.prepare()
+            if not self._warm:
+                self.embedder.encode(["warm-up"])
+                self._warm = True
 
     def language_of(self, kind: str, item_id: int) -> str | None:
         """The language the engine works with for an item (entered or detected)."""

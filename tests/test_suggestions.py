@@ -241,3 +241,17 @@ def test_a_deleted_row_and_a_late_commit_are_caught_by_the_count(
     _capacity_ids(reader, demo_session, stream.id)
     assert reader._ranker.get("capacity", str(late_id)) is not None
     assert full_reads == ["capacity", "capacity"]
+
+
+def test_warm_up_loads_the_index_fits_the_lexical_channel_and_the_model(demo_session, embedder):
+    from tests.test_reliability_restart import CountingEmbedder
+
+    counting = CountingEmbedder(embedder)
+    service = SuggestionService(counting)
+    service.warm_up(demo_session)
+    assert service.loaded
+    for lexical in service._ranker._lexical.values():
+        assert lexical._vectorizer is not None and not lexical._pending
+    assert counting.texts == 1   # the model ran once; every item's vector was stored
+    service.warm_up(demo_session)
+    assert counting.texts == 1

@@ -126,6 +126,11 @@ class Ranker:
             self._dense[kind].remove(removed)
         return len(removed)
 
+    def prepare(self) -> None:
+        """Do now the work the next query would do (the lexical indexes' fitting)."""
+        for lexical in self._lexical.values():
+            lexical.prepare()
+
     def get(self, kind: str, doc_id: str) -> Doc:
         side = self._side(kind)
         if doc_id not in side.row_of:
