@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import Flask
 
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+
 
 def default_workers() -> int:
     # gunicorn's rule of thumb (2 x cores + 1) oversubscribes a 2-core box once
@@ -22,7 +24,9 @@ def run_gunicorn(factory: Callable[[], Flask], host: str, port: int, workers: in
     class _Application(BaseApplication):
         def load_config(self) -> None:
             settings = {"bind": f"{host}:{port}", "workers": workers, "timeout": 120,
-                        "accesslog": "-", "errorlog": "-", **options}
+                        "accesslog": "-", "errorlog": "-",
+                        # gunicorn's default line plus the time the worker spent, in ms
+                        "access_log_format": ACCESS_LOG_FORMAT, **options}
             for key, value in settings.items():
                 self.cfg.set(key, value)
 

@@ -20,6 +20,7 @@ import json
 import os
 import queue
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -322,6 +323,33 @@ def run_clients(base_url: str, plan: dict[str, Any], clients: int, seconds: floa
             "by_type": {kind: _summary(values) for kind, values in latencies.items()}}
 
 
+_LOGGED = re.compile(r'"(GET|POST|PATCH|DELETE) ([^ ?]+)[^"]*" (\d{3}) .* (\d+)ms$')
+
+
+def _kind_of(method: str, path: str) -> str | None:
+    if path.endswith("/suggestions"):
+        return "suggestions"
+    if method == "POST" and path.endswith("/decisions"):
+        return "decision"
+    if method == "POST" and path.endswith("/streams"):
+        return "registration"
+    if method == "GET" and path.startswith("/api/v1/streams"):
+        return "read"
+    return None
+
+
+def server_times(log: str, since_line: int) -> dict[str, Any]:
+    """p50/p95/p99 per request type as the workers measured them (gunicorn's access log,
+    from line `since_line` on): the time spent in the server, without the client's."""
+    times: dict[str, list[float]] = {kind: [] for kind, _ in MIX}
+    for line in log.splitlines()[since_line:]:
+        found = _LOGGED.search(line)
+        kind = found and _kind_of(found.group(1), found.group(2))
+        if kind:
+            times[kind].append(int(found.group(4)) / 1000)
+    return {kind: _summary(values) for kind, values in times.items()}
+
+
 def _summary(seconds: list[float]) -> dict[str, Any]:
     if not seconds:
         return {"count": 0}
@@ -409,6 +437,9 @@ def benchmark(kind: str, sizes: tuple[int, int, int], clients: int, seconds: flo
         try:
             _wait_ready(base_url, workers)
             _warm_up(base_url, plan, workers)
+            log.flush()
+            measured_from = len((workdir / "gunicorn.log").read_text(errors="replace")
+                                .splitlines())
             # The clients run in a process of their own so their work is not the server's.
             client = subprocess.run(
                 [sys.executable, str(Path(__file__).resolve()), "--client", base_url,
@@ -425,6 +456,7 @@ def benchmark(kind: str, sizes: tuple[int, int, int], clients: int, seconds: flo
     return {"database": kind, "workers": workers,
             "data": dict(zip(("organisations", "streams", "capacities"), sizes, strict=True)),
             "prepare_s": plan["timing_s"], **result,
+            "server_side": server_times(server_log, measured_from),
             "database_locked": server_log.count("database is locked"),
             "server_errors_logged": server_log.count("unhandled error")}
 
@@ -459,7 +491,8 @@ def main() -> None:
           f"(think {result['think_s']} s), "
           f"{result['errors']} errors, {result['database_locked']} 'database is locked'")
     for kind, figures in result["by_type"].items():
-        print(f"  {kind:13} {figures}")
+        print(f"  {kind:13} client {figures}")
+        print(f"  {'':13} server {result['server_side'][kind]}")
     print(json.dumps(result))
 
 
