@@ -47,6 +47,25 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
+def form_number(form: Any, name: str, errors: dict[str, str],
+                required: bool = False) -> float | None:
+    """A number typed in a form field, Belgian decimal comma accepted ("2,5"); problems go
+    into `errors` under the field's name, in the page's language."""
+    raw = form.get(name, "").strip().replace(",", ".")
+    if not raw:
+        if required:
+            errors[name] = _("Fill this in.")
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        errors[name] = _("Give a number, for example 1200 or 2,5.")
+        return None
+    if value < 0:
+        errors[name] = _("Give a number of zero or more.")
+    return value
+
+
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(template, **context), status
 

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from api.app import db_session
 from api.suggestion_index import index_written, suggestion_service
-from api.web.common import bp, page, signed_in
+from api.web.common import bp, form_number, page, signed_in
 from api.web.i18n import page_language, vocabulary_label
 from api.web.plot import coordinate_plot, place_of
 from matchmaker import registration, scoping, taxonomy
@@ -74,7 +74,7 @@ def _values(form: MultiDict, kind: str, errors: dict[str, str]) -> dict[str, Any
         errors["title"] = _("Give a short title.")
     services = [s for s in form.getlist("services") if s in taxonomy.SERVICES]
     prefix = "quantity" if kind == "streams" else "capacity"
-    amount = _number(form, "amount", errors)
+    amount = form_number(form, "amount", errors)
     values[f"{prefix}_amount"] = amount
     values[f"{prefix}_unit"] = form.get("unit") if form.get("unit") in taxonomy.UNITS else None
     values[f"{prefix}_per"] = form.get("per") if form.get("per") in taxonomy.PERIODS else None
@@ -86,23 +86,10 @@ def _values(form: MultiDict, kind: str, errors: dict[str, str]) -> dict[str, Any
         values["services"] = services
         values["certifications"] = [c for c in form.getlist("certifications")
                                     if c in taxonomy.CERTIFICATIONS]
-        values["service_radius_km"] = _number(form, "service_radius_km", errors)
-        values["target_group_fte"] = _number(form, "target_group_fte", errors)
+        values["service_radius_km"] = form_number(form, "service_radius_km", errors)
+        values["target_group_fte"] = form_number(form, "target_group_fte", errors)
     return values
 
-
-def _number(form: MultiDict, name: str, errors: dict[str, str]) -> float | None:
-    raw = form.get(name, "").strip().replace(",", ".")
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        errors[name] = _("Give a number, for example 1200 or 2,5.")
-        return None
-    if value < 0:
-        errors[name] = _("Give a number of zero or more.")
-    return value
 
 
 def _form_page(kind: str, form: MultiDict, item: Stream | Capacity | None = None,

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from api.app import db_session, send_mail
 from api.suggestion_index import suggestion_service
-from api.web.common import bp, page, signed_in
+from api.web.common import bp, form_number, page, signed_in
 from api.web.i18n import page_language
 from api.web.plot import coordinate_plot, place_of
 from matchmaker import scoping, taxonomy, workflow
@@ -144,22 +144,6 @@ def match(match_id: int) -> tuple[str, int]:
     return _match_page(found, decides=decides)
 
 
-def _number(name: str, errors: dict[str, str], required: bool = False) -> float | None:
-    raw = request.form.get(name, "").strip().replace(",", ".")
-    if not raw:
-        if required:
-            errors[name] = _("Fill this in.")
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        errors[name] = _("Give a number, for example 1200 or 2,5.")
-        return None
-    if value < 0:
-        errors[name] = _("Give a number of zero or more.")
-    return value
-
-
 def _date(name: str, errors: dict[str, str]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(request.form.get(name, ""))
@@ -171,9 +155,10 @@ def _date(name: str, errors: dict[str, str]) -> dt.date | None:
 def _transition(to_status: str, errors: dict[str, str]) -> workflow.Transition:
     agreement = completed = None
     if to_status == "agreed":
-        volume = _number("volume_kg", errors, required=True)
+        volume = form_number(request.form, "volume_kg", errors, required=True)
         start, end = _date("period_start", errors), _date("period_end", errors)
-        hours, fte = _number("estimated_hours", errors), _number("estimated_fte", errors)
+        hours = form_number(request.form, "estimated_hours", errors)
+        fte = form_number(request.form, "estimated_fte", errors)
         if hours is None and fte is None and "estimated_hours" not in errors:
             errors["estimated_hours"] = _("Give the hours or the FTE for the target group.")
         if start and end and end < start:
@@ -182,7 +167,7 @@ def _transition(to_status: str, errors: dict[str, str]) -> workflow.Transition:
             agreement = workflow.Agreement(volume or 0.0, start, end, hours, fte,
                                            new_service=bool(request.form.get("new_service")))
     if to_status == "completed":
-        completed = _number("completed_volume_kg", errors, required=True)
+        completed = form_number(request.form, "completed_volume_kg", errors, required=True)
     reason = request.form.get("reason_code") or None
     if to_status == "rejected" and reason not in workflow.REASON_CODES:
         errors["reason_code"] = _("Choose why this match is rejected.")
