@@ -2,7 +2,9 @@
 
 `current_user()` is the one place a request's user is worked out. Tokens are
 accepted from `Authorization: Bearer ...` only, never from the query string,
-where they would end up in logs and browser history.
+where they would end up in logs and browser history. The session cookie holds
+the secret of a sign-in kept in the database (`sign_in`/`sign_out` here, for the
+API and the pages alike), so signing out ends it for every copy of the cookie.
 """
 from __future__ import annotations
 
@@ -15,7 +17,15 @@ from api.openapi import Blueprint
 from api.schemas import LoginIn, TokenCreatedOut, TokenIn, TokenOut, UserOut
 from api.throttle import throttle
 from matchmaker.gdpr import mark_active
-from matchmaker.tokens import authenticate, create_api_token, revoke_api_token, user_for_token
+from matchmaker.tokens import (
+    authenticate,
+    create_api_token,
+    end_sign_in,
+    revoke_api_token,
+    start_sign_in,
+    user_for_sign_in,
+    user_for_token,
+)
 from models import ApiToken, User
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1",
@@ -41,11 +51,37 @@ def _user_from_request() -> User | None:
         if user is None:
             throttle().token_failed()
         return user
-    user_id = session.get("user_id")
-    if user_id is None:
-        return None
-    user = db_session().get(User, user_id)
-    return user if user is not None and user.is_active else None
+    secret = session.get(SIGN_IN_KEY)
+    return user_for_sign_in(db_session(), secret) if isinstance(secret, str) else None
+
+
+SIGN_IN_KEY = "sign_in"
+
+
+def sign_in(user: User) -> None:
+    """Start a new session for `user` in this browser and commit it. Everything the cookie
+    held before goes but the language: a session planted before cannot be taken over."""
+    language = session.get("language")
+    session.clear()
+    session[SIGN_IN_KEY] = start_sign_in(db_session(), user)
+    mark_active(db_session(), user.email)  # GDPR retention counts from the last sign-in
+    db_session().commit()
+    if language:
+        session["language"] = language
+    g.user = user
+
+
+def sign_out() -> None:
+    """End this browser's sign-in on the server and clear the cookie (but the language)."""
+    secret = session.get(SIGN_IN_KEY)
+    if isinstance(secret, str):
+        end_sign_in(db_session(), secret)
+        db_session().commit()
+    language = session.get("language")
+    session.clear()
+    if language:
+        session["language"] = language
+    g.user = None
 
 
 def require_user() -> User:
@@ -64,8 +100,6 @@ def _password_user(email: str, password: str) -> User:
         throttle().password_failed(email)
         raise Unauthorized("wrong e-mail address or password")
     throttle().password_succeeded(email)
-    mark_active(session, user.email)
-    session.commit()
     return user
 
 
@@ -77,14 +111,13 @@ class SessionResource(MethodView):
     def post(self, data: dict) -> User:
         """Sign in with e-mail and password; sets the session cookie."""
         user = _password_user(data["email"], data["password"])
-        session.clear()
-        session["user_id"] = user.id
+        sign_in(user)
         return user
 
     @blp.response(204)
     def delete(self) -> None:
-        """Sign out."""
-        session.clear()
+        """Sign out: this session's cookie, and any copy of it, stops working."""
+        sign_out()
 
 
 @blp.route("/me")
@@ -109,6 +142,7 @@ class TokensResource(MethodView):
         """Create an API token; its secret is in this response only."""
         user = _password_user(data["email"], data["password"])
         token, secret = create_api_token(db_session(), user, data.get("name", ""))
+        mark_active(db_session(), user.email)
         db_session().commit()
         return {"id": token.id, "name": token.name, "created_at": token.created_at,
                 "token": secret}

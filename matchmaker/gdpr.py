@@ -26,6 +26,7 @@ from models import (
 
 from . import audit
 from .audit import plain
+from .tokens import end_all_sign_ins
 
 FORMAT = "matchmaker-personal-data/1"
 _SECRETS = frozenset({"password_hash", "token_hash"})
@@ -80,6 +81,7 @@ def erase_contact(session: Session, actor: User | None, contact: Contact) -> str
             user.display_name = ""
             user.password_hash = None
             user.is_active = False
+            end_all_sign_ins(session, user)
         for invitation in session.scalars(sa.select(Invitation).where(
                 sa.func.lower(Invitation.email) == email.lower())):
             invitation.email = f"erased-{invitation.id}@invalid"

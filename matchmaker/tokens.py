@@ -1,19 +1,21 @@
-"""Signing in: checking a password, and API tokens for machine clients.
+"""Signing in: checking a password, browser sign-ins, and API tokens for machine clients.
 
-A token is `secrets.token_urlsafe(32)`, shown to its owner once; only its
-SHA-256 is stored, which is enough for a 256-bit random secret (no salt or
-slow hash needed: nothing to brute-force).
+A token or sign-in secret is `secrets.token_urlsafe(32)`, given to its owner once
+(an API token shown, a sign-in put in the session cookie); only its SHA-256 is
+stored, which is enough for a 256-bit random secret (no salt or slow hash needed:
+nothing to brute-force).
 """
 from __future__ import annotations
 
 import functools
 import hashlib
 import secrets
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import ApiToken, User, utcnow
+from models import ApiToken, SignIn, User, utcnow
 
 from . import audit
 from .accounts import hash_password, verify_password
@@ -38,6 +40,43 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 @functools.cache
 def _unknown_user_hash() -> str:
     return hash_password(secrets.token_urlsafe(24))
+
+
+# How long a browser stays signed in without signing in again, whatever the cookie says.
+SIGN_IN_LIFETIME = timedelta(days=14)
+
+
+def start_sign_in(session: Session, user: User) -> str:
+    """A new browser sign-in for `user`; the returned secret goes into the session cookie.
+
+    The user's sign-ins that have run out are removed on the way, so the table holds
+    only the live ones."""
+    now = utcnow()
+    session.execute(sa.delete(SignIn).where(SignIn.user_id == user.id,
+                                            SignIn.created_at <= now - SIGN_IN_LIFETIME))
+    secret = secrets.token_urlsafe(32)
+    session.add(SignIn(user=user, token_hash=token_hash(secret), created_at=now))
+    return secret
+
+
+def user_for_sign_in(session: Session, secret: str) -> User | None:
+    """The active user of a live sign-in, or None (signed out, run out or switched off)."""
+    sign_in = session.scalar(sa.select(SignIn).where(
+        SignIn.token_hash == token_hash(secret),
+        SignIn.created_at > utcnow() - SIGN_IN_LIFETIME))
+    if sign_in is None or not sign_in.user.is_active:
+        return None
+    return sign_in.user
+
+
+def end_sign_in(session: Session, secret: str) -> None:
+    """Sign this browser out: its cookie, or any copy of it, no longer signs anyone in."""
+    session.execute(sa.delete(SignIn).where(SignIn.token_hash == token_hash(secret)))
+
+
+def end_all_sign_ins(session: Session, user: User) -> None:
+    """Sign `user` out in every browser (account switched off or erased)."""
+    session.execute(sa.delete(SignIn).where(SignIn.user_id == user.id))
 
 
 def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:

@@ -12,6 +12,7 @@ from models import Hub, Organisation, User
 from . import audit
 from .accounts import hash_password
 from .errors import Conflict, FieldError, ValidationError
+from .tokens import end_all_sign_ins
 
 
 def _hubs(session: Session, hub_ids: list[int]) -> list[Hub]:
@@ -67,6 +68,9 @@ def update_user(session: Session, actor: User, user: User, values: dict[str, Any
         user.hubs = hubs
     for key, value in values.items():
         setattr(user, key, value)
+    if values.get("is_active") is False:
+        # switched back on later, the account starts from a fresh sign-in
+        end_all_sign_ins(session, user)
     session.flush()
     old, new = audit.changed(before, {**audit.snapshot(user),
                                       "hub_ids": sorted(h.id for h in user.hubs)})

@@ -1,4 +1,5 @@
-"""People who log in: users, the hubs they facilitate, their API tokens and invitations.
+"""People who log in: users, the hubs they facilitate, their browser sign-ins, API tokens
+and invitations.
 
 Secrets are only ever stored hashed (`password_hash`, `token_hash`).
 """
@@ -47,8 +48,25 @@ class User(Base):
     api_tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
+    sign_ins: Mapped[list[SignIn]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
     decisions: Mapped[list[Decision]] = relationship(back_populates="user")
     invitations_sent: Mapped[list[Invitation]] = relationship(back_populates="invited_by")
+
+
+class SignIn(Base):
+    """One browser's signed-in session. The cookie holds the secret; signing out deletes
+    the row, so a copy of the cookie taken earlier no longer signs anyone in."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(128), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="sign_ins")
 
 
 class ApiToken(Base):

@@ -71,3 +71,65 @@ def test_token_in_the_query_string_is_ignored(http, world):
 def test_malformed_authorization_header_is_401(http, world):
     assert http.get("/api/v1/me", headers={"Authorization": "Basic abc"})[0] == 401
     assert http.get("/api/v1/me", token="not-a-real-token")[0] == 401
+
+
+def _signed_in_copy(http, live_api, email):
+    """Sign `http` in; a second client, and the headers that send a copy of its cookie."""
+    from conftest import Http
+
+    status, headers, _ = http.post("/api/v1/session", json={"email": email, "password": PASSWORD})
+    assert status == 200
+    return Http(live_api), {"Cookie": headers["Set-Cookie"].split(";", 1)[0]}
+
+
+def test_a_cookie_copied_before_sign_out_no_longer_signs_in(http, live_api, world):
+    copy, cookie = _signed_in_copy(http, live_api, "fac-a@example.org")
+    assert copy.get("/api/v1/me", headers=cookie)[2]["email"] == "fac-a@example.org"
+    assert http.delete("/api/v1/session")[0] == 204
+    assert copy.get("/api/v1/me", headers=cookie)[0] == 401
+
+
+def test_sign_ins_are_kept_as_hashes_and_signing_out_removes_the_row(http, world, session_factory):
+    from models import SignIn
+
+    http.post("/api/v1/session", json={"email": "co-a@example.org", "password": PASSWORD})
+    with session_factory() as session:
+        rows = session.scalars(sa.select(SignIn)).all()
+        assert [row.user_id for row in rows] == [world.ids["user_co_a"]]
+        assert len(rows[0].token_hash) == 64  # a SHA-256, not the secret
+    http.delete("/api/v1/session")
+    with session_factory() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(SignIn)) == 0
+
+
+def test_switching_an_account_off_ends_its_sign_ins_for_good(http, live_api, world):
+    copy, cookie = _signed_in_copy(http, live_api, "co-a@example.org")
+    user = f"/api/v1/users/{world.ids['user_co_a']}"
+    admin = world.tokens["admin"]
+    assert http.patch(user, json={"is_active": False}, token=admin)[0] == 200
+    assert copy.get("/api/v1/me", headers=cookie)[0] == 401
+    assert http.patch(user, json={"is_active": True}, token=admin)[0] == 200
+    # switched on again, the old cookie stays dead: the person signs in anew
+    assert copy.get("/api/v1/me", headers=cookie)[0] == 401
+    assert http.post("/api/v1/session", json={"email": "co-a@example.org",
+                                              "password": PASSWORD})[0] == 200
+    assert http.get("/api/v1/me")[0] == 200
+
+
+def test_a_sign_in_runs_out_after_its_lifetime_and_is_cleared_at_the_next(session, world):
+    from datetime import timedelta
+
+    from matchmaker.tokens import SIGN_IN_LIFETIME, start_sign_in, user_for_sign_in
+    from models import SignIn, User, utcnow
+
+    user = session.get(User, world.ids["user_co_a"])
+    old = start_sign_in(session, user)
+    session.flush()
+    assert user_for_sign_in(session, old) is user
+    session.execute(sa.update(SignIn).values(
+        created_at=utcnow() - SIGN_IN_LIFETIME - timedelta(minutes=1)))
+    assert user_for_sign_in(session, old) is None
+    new = start_sign_in(session, user)
+    session.flush()
+    assert user_for_sign_in(session, new) is user
+    assert session.scalar(sa.select(sa.func.count()).select_from(SignIn)) == 1

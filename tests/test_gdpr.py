@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import sqlalchemy as sa
 from click.testing import CliRunner
 
 from matchmaker import gdpr
-from models import AuditEntry, Contact, Organisation, User
+from matchmaker.tokens import start_sign_in, user_for_sign_in
+from models import AuditEntry, Contact, Organisation, SignIn, User
+from tests.conftest import PASSWORD
 
 ADDRESS = "person-se-b@example.org"
 
@@ -80,12 +83,34 @@ def test_erasing_an_address_also_closes_the_account_that_used_it(world, session_
         organisation = session.get(Organisation, world.ids["org_co_a"])
         contact = Contact(organisation=organisation, name="Co", email="CO-A@example.org")
         session.add(contact)
+        secret = start_sign_in(session, session.get(User, world.ids["user_co_a"]))
         session.flush()
         gdpr.erase_contact(session, None, contact)
         session.commit()
         user = session.get(User, world.ids["user_co_a"])
         assert user.email.endswith("@invalid") and not user.is_active
         assert user.password_hash is None
+        # the browser that was signed in is signed out, not only refused while switched off
+        assert session.scalar(sa.select(sa.func.count()).select_from(SignIn)) == 0
+        assert user_for_sign_in(session, secret) is None
+
+
+def test_signing_in_on_the_web_page_counts_as_activity_for_retention(api_app, world,
+                                                                       session_factory):
+    with session_factory() as session:
+        organisation = session.get(Organisation, world.ids["org_co_a"])
+        session.add(Contact(organisation=organisation, name="Co", email="co-a@example.org",
+                            last_active_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)))
+        session.commit()
+    client = api_app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"csrf_token": csrf, "email": "co-a@example.org",
+                                           "password": PASSWORD})
+    assert response.status_code == 302
+    with session_factory() as session:
+        contact = session.scalar(sa.select(Contact).where(Contact.email == "co-a@example.org"))
+        assert contact.last_active_at > dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
 
 
 def test_retention_erases_only_contacts_inactive_for_too_long(world, session_factory):

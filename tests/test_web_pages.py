@@ -81,6 +81,17 @@ def test_session_cookie_is_http_only_and_renewed_on_sign_in(browser, world):
     assert browser.client.get_cookie("session").value != before
 
 
+def test_signing_out_on_the_page_ends_the_session_for_a_copied_cookie(api_app, browser, world):
+    browser.login("fac-a@example.org")
+    queue = f"/hubs/{world.ids['hub_a']}/queue"
+    copy = api_app.test_client()
+    copy.set_cookie("session", browser.client.get_cookie("session").value)
+    assert copy.get(queue).status_code == 200
+    assert browser.post("/logout").status_code == 302
+    response = copy.get(queue)
+    assert response.status_code == 302 and response.location.startswith("/login")
+
+
 def test_session_cookie_is_secure_and_hsts_sent_when_served_over_tls(monkeypatch, tmp_path):
     from api.app import create_app
     from matchmaker.config import Settings

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from api.app import db_session
-from api.auth import current_user
+from api.auth import current_user, sign_in, sign_out
 from api.throttle import throttle
 from api.web.common import bp, page, safe_next, signed_in
 from api.web.i18n import LANGUAGES
@@ -48,21 +48,13 @@ def login() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
         return page("login.html", 401, next=target, email=email,
                     error=_("Wrong e-mail address or password."))
     throttle().password_succeeded(email)
-    language = session.get("language")
-    # A new session on sign-in: a session id planted before cannot be taken over.
-    session.clear()
-    session["user_id"] = user.id
-    if language:
-        session["language"] = language
+    sign_in(user)
     return redirect(target)
 
 
 @bp.post("/logout")
 def logout() -> Response:
-    language = session.get("language")
-    session.clear()
-    if language:
-        session["language"] = language
+    sign_out()
     return redirect(url_for("web.login"))
 
 
