@@ -2,9 +2,10 @@
 
 Failures are counted in a sliding window per account (an e-mail address) and per client
 address. Only failures count, so a user who signs in correctly is never slowed down, and
-a success clears the account's own count. The counts live in the worker's memory: with
-gunicorn's N workers an attacker gets at most N times the limit before every worker
-refuses, which still turns millions of guesses into a handful (docs/security.md).
+a success clears the account's own count. Password failures are kept in the database,
+so every gunicorn worker (and every host) counts the same ones. Token failures stay in
+the worker's memory: tokens are 256-bit secrets nobody guesses, the count only stops a
+client hammering with a wrong one, and reading it is on every API call's path.
 """
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import current_app, request
+from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import TooManyRequests
+
+from models import PasswordFailure
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,7 @@ TOKEN_ADDRESS_LIMIT = Limit(failures=50, window_s=15 * 60)
 class FailureCounter:
     """Failures per key within a sliding window; thread-safe."""
 
-    def __init__(self, limit: Limit, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, limit: Limit, clock: Callable[[], float] = time.time) -> None:
         self.limit = limit
         self._clock = clock
         self._failures: dict[str, deque[float]] = defaultdict(deque)
@@ -70,17 +75,60 @@ class FailureCounter:
             self._failures.pop(key, None)
 
 
-class Throttle:
-    """The app's counters: password failures per account and per client address, token
-    failures per client address (kept apart, so a password burst from an office does not
-    stop its integrations)."""
+class StoredFailureCounter:
+    """The same counts as `FailureCounter`, kept in the database (`password_failures`),
+    each call in a short transaction of its own."""
 
-    def __init__(self, account: Limit = ACCOUNT_LIMIT,
+    # longer keys are cut: an e-mail address has at most 254 characters anyway
+    MAX_KEY = 320
+
+    def __init__(self, limit: Limit, scope: str, sessions: sessionmaker[Session],
+                 clock: Callable[[], float] = time.time) -> None:
+        self.limit, self.scope = limit, scope
+        self._sessions, self._clock = sessions, clock
+
+    def _of(self, key: str) -> sa.ColumnElement[bool]:
+        return sa.and_(PasswordFailure.scope == self.scope,
+                       PasswordFailure.key == key[:self.MAX_KEY])
+
+    def retry_after(self, key: str) -> int:
+        """Seconds until `key` may try again; 0 when it may try now."""
+        now = self._clock()
+        with self._sessions() as session:
+            recent = session.scalars(
+                sa.select(PasswordFailure.at)
+                .where(self._of(key), PasswordFailure.at > now - self.limit.window_s)
+                .order_by(PasswordFailure.at.desc()).limit(self.limit.failures)).all()
+        if len(recent) < self.limit.failures:
+            return 0
+        return max(1, math.ceil(recent[-1] + self.limit.window_s - now))
+
+    def fail(self, key: str) -> None:
+        now = self._clock()
+        with self._sessions.begin() as session:
+            # failures that left the window go, so the table holds only those that count
+            session.execute(sa.delete(PasswordFailure).where(
+                PasswordFailure.scope == self.scope,
+                PasswordFailure.at <= now - self.limit.window_s))
+            session.add(PasswordFailure(scope=self.scope, key=key[:self.MAX_KEY], at=now))
+
+    def clear(self, key: str) -> None:
+        with self._sessions.begin() as session:
+            session.execute(sa.delete(PasswordFailure).where(self._of(key)))
+
+
+class Throttle:
+    """The app's counters: password failures per account and per client address (in the
+    database), token failures per client address (in memory; kept apart, so a password
+    burst from an office does not stop its integrations)."""
+
+    def __init__(self, sessions: sessionmaker[Session], account: Limit = ACCOUNT_LIMIT,
                  password_address: Limit = PASSWORD_ADDRESS_LIMIT,
                  token_address: Limit = TOKEN_ADDRESS_LIMIT,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.accounts = FailureCounter(account, clock)
-        self.password_addresses = FailureCounter(password_address, clock)
+                 clock: Callable[[], float] = time.time) -> None:
+        self.accounts = StoredFailureCounter(account, "account", sessions, clock)
+        self.password_addresses = StoredFailureCounter(password_address, "address", sessions,
+                                                       clock)
         self.token_addresses = FailureCounter(token_address, clock)
 
     def password_wait(self, email: str) -> int:
@@ -126,4 +174,4 @@ def throttle() -> Throttle:
 
 
 def install(app) -> None:
-    app.extensions["matchmaker.throttle"] = Throttle()
+    app.extensions["matchmaker.throttle"] = Throttle(app.extensions["matchmaker.sessions"])

@@ -19,7 +19,7 @@ from .db import current_revision, downgrade, make_engine, make_session_factory, 
 from .items import Capacity, Stream
 from .matches import Decision, Match, ScorerModel
 from .organisations import Contact, Hub, Organisation, normalise_enterprise_number
-from .users import ApiToken, Invitation, SignIn, User, user_hubs
+from .users import ApiToken, Invitation, PasswordFailure, SignIn, User, user_hubs
 from .vectors import Embedding, IndexVersion, bump_index_version, read_index_version
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "KpiTarget",
     "Match",
     "Organisation",
+    "PasswordFailure",
     "ScorerModel",
     "SignIn",
     "Stream",

@@ -69,6 +69,20 @@ class SignIn(Base):
     user: Mapped[User] = relationship(back_populates="sign_ins")
 
 
+class PasswordFailure(Base):
+    """One wrong password, counted by `api/throttle.py` against an account or a client
+    address; kept in the database so that every worker and host counts the same."""
+
+    __tablename__ = "password_failures"
+    __table_args__ = (sa.Index("ix_password_failures_scope_key_at", "scope", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(sa.String(16))
+    key: Mapped[str] = mapped_column(sa.String(320))
+    # seconds since the epoch, as the throttle's clock gives them
+    at: Mapped[float] = mapped_column(sa.Float, index=True)
+
+
 class ApiToken(Base):
     __tablename__ = "api_tokens"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import PASSWORD
 
-from api.throttle import FailureCounter, Limit, Throttle
+from api.throttle import FailureCounter, Limit, StoredFailureCounter, Throttle
 
 PROBLEM = "application/problem+json"
 
@@ -45,7 +45,8 @@ def test_a_guessed_account_is_locked_even_for_the_right_password_but_others_are_
 
 def test_the_lock_is_lifted_when_the_window_has_passed(api_app, http, world):
     clock = Clock()
-    api_app.extensions["matchmaker.throttle"] = Throttle(clock=clock)
+    api_app.extensions["matchmaker.throttle"] = Throttle(api_app.extensions["matchmaker.sessions"],
+                                                         clock=clock)
     for i in range(5):
         http.post("/api/v1/session", json={"email": "fac-a@example.org", "password": f"x{i}"})
     status, headers, _ = http.post("/api/v1/session", json={"email": "fac-a@example.org",
@@ -102,6 +103,64 @@ def test_failure_counter_slides_and_clears() -> None:
     assert counter.retry_after("k") == 10
     counter.clear("k")
     assert counter.retry_after("k") == 0
+
+
+def test_stored_failure_counter_slides_clears_and_forgets(session_factory) -> None:
+    import sqlalchemy as sa
+
+    from models import PasswordFailure
+
+    clock = Clock()
+    counter = StoredFailureCounter(Limit(failures=3, window_s=60), "account", session_factory,
+                                   clock)
+    for _ in range(3):
+        assert counter.retry_after("k") == 0
+        counter.fail("k")
+        clock.now += 10
+    assert counter.retry_after("k") == 30
+    assert counter.retry_after("other") == 0
+    # another scope with the same key counts apart
+    assert StoredFailureCounter(Limit(3, 60), "address", session_factory,
+                                clock).retry_after("k") == 0
+    clock.now += 30
+    assert counter.retry_after("k") == 0
+    counter.fail("k")  # the failure at 1000 has left the window: it is deleted
+    assert counter.retry_after("k") == 10
+    with session_factory() as session:
+        assert sorted(session.scalars(sa.select(PasswordFailure.at))) == [1010, 1020, 1060]
+    counter.clear("k")
+    assert counter.retry_after("k") == 0
+    counter.fail("x" * 1000)  # an overlong key is cut, not refused by the database
+    assert counter.retry_after("x" * 1000) == 0
+
+
+def test_two_workers_count_the_same_password_failures(api_app, http, world, tmp_path):
+    """Two app instances (as two gunicorn workers) on one database: a guesser who spreads
+    wrong passwords over both is refused after the account's 5 failures in all."""
+    import threading
+
+    from conftest import Http
+    from werkzeug.serving import make_server
+
+    from api.app import create_app
+
+    settings = api_app.extensions["matchmaker.settings"]
+    other_app = create_app(settings)
+    server = make_server("127.0.0.1", 0, other_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        other = Http(f"http://127.0.0.1:{server.server_port}")
+        login = {"email": "fac-a@example.org"}
+        statuses = [(http if i % 2 else other).post(
+            "/api/v1/session", json={**login, "password": f"guess {i}"})[0] for i in range(5)]
+        assert statuses == [401] * 5
+        assert http.post("/api/v1/session", json={**login, "password": PASSWORD})[0] == 429
+        assert other.post("/api/v1/session", json={**login, "password": PASSWORD})[0] == 429
+    finally:
+        server.shutdown()
+        thread.join()
+        other_app.extensions["matchmaker.engine"].dispose()
 
 
 @pytest.mark.parametrize("language, words", [("nl", "Te veel mislukte pogingen"),
