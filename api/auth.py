@@ -28,6 +28,9 @@ from matchmaker.tokens import (
 )
 from models import ApiToken, User
 
+# The session cookie's entry holding the sign-in's secret.
+SIGN_IN_KEY = "sign_in"
+
 blp = Blueprint("auth", __name__, url_prefix="/api/v1",
                 description="Signing in with a password, and API tokens for machine clients.")
 
@@ -55,33 +58,31 @@ def _user_from_request() -> User | None:
     return user_for_sign_in(db_session(), secret) if isinstance(secret, str) else None
 
 
-SIGN_IN_KEY = "sign_in"
-
-
 def sign_in(user: User) -> None:
-    """Start a new session for `user` in this browser and commit it. Everything the cookie
-    held before goes but the language: a session planted before cannot be taken over."""
-    language = session.get("language")
-    session.clear()
-    session[SIGN_IN_KEY] = start_sign_in(db_session(), user)
+    """Start a new sign-in for `user` in this browser and commit it. The cookie starts
+    afresh (a session planted before cannot be taken over), keeping only the language."""
+    _restart_cookie(**{SIGN_IN_KEY: start_sign_in(db_session(), user)})
     mark_active(db_session(), user.email)  # GDPR retention counts from the last sign-in
     db_session().commit()
-    if language:
-        session["language"] = language
     g.user = user
 
 
 def sign_out() -> None:
-    """End this browser's sign-in on the server and clear the cookie (but the language)."""
+    """End this browser's sign-in on the server and clear the cookie but its language."""
     secret = session.get(SIGN_IN_KEY)
     if isinstance(secret, str):
         end_sign_in(db_session(), secret)
         db_session().commit()
+    _restart_cookie()
+    g.user = None
+
+
+def _restart_cookie(**values: str) -> None:
     language = session.get("language")
     session.clear()
+    session.update(values)
     if language:
         session["language"] = language
-    g.user = None
 
 
 def require_user() -> User:
