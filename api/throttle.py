@@ -104,17 +104,24 @@ class StoredFailureCounter:
         return max(1, math.ceil(recent[-1] + self.limit.window_s - now))
 
     def fail(self, key: str) -> None:
-        now = self._clock()
         with self._sessions.begin() as session:
-            # failures that left the window go, so the table holds only those that count
-            session.execute(sa.delete(PasswordFailure).where(
-                PasswordFailure.scope == self.scope,
-                PasswordFailure.at <= now - self.limit.window_s))
+            now = self._forget_old(session)
             session.add(PasswordFailure(scope=self.scope, key=key[:self.MAX_KEY], at=now))
 
     def clear(self, key: str) -> None:
         with self._sessions.begin() as session:
+            self._forget_old(session)
             session.execute(sa.delete(PasswordFailure).where(self._of(key)))
+
+    def _forget_old(self, session: Session) -> float:
+        # The keys are addresses people typed and client IPs: failures that left the
+        # window no longer count, so they are not kept either (at every failure and
+        # every successful sign-in).
+        now = self._clock()
+        session.execute(sa.delete(PasswordFailure).where(
+            PasswordFailure.scope == self.scope,
+            PasswordFailure.at <= now - self.limit.window_s))
+        return now
 
 
 class Throttle:

@@ -20,6 +20,7 @@ from models import (
     Invitation,
     Match,
     Organisation,
+    PasswordFailure,
     User,
     utcnow,
 )
@@ -85,6 +86,9 @@ def erase_contact(session: Session, actor: User | None, contact: Contact) -> str
         for invitation in session.scalars(sa.select(Invitation).where(
                 sa.func.lower(Invitation.email) == email.lower())):
             invitation.email = f"erased-{invitation.id}@invalid"
+        # wrong passwords typed for this address in the last minutes (api/throttle.py)
+        session.execute(sa.delete(PasswordFailure).where(
+            PasswordFailure.key == email.strip().lower()))
     session.flush()
     audit.record(session, actor, "erase", contact, before=before, after=audit.snapshot(contact))
     return email

@@ -8,7 +8,6 @@ cannot sign in) until a facilitator of its hub approves it.
 """
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -21,7 +20,7 @@ from . import audit
 from .accounts import hash_password
 from .errors import Conflict, NotFound
 from .registration import refuse_known_enterprise_number
-from .tokens import token_hash
+from .tokens import new_secret, token_hash
 
 INVITATION_TTL = timedelta(days=14)
 
@@ -36,9 +35,9 @@ def invite(session: Session, actor: User, organisation: Organisation, email: str
     """A member invitation to `organisation` and its one-time code (to be mailed, never shown)."""
     email = email.strip().lower()
     _refuse_known_email(session, email)
-    secret = secrets.token_urlsafe(32)
+    secret, hashed = new_secret()
     invitation = Invitation(email=email, organisation=organisation, role="member",
-                            token_hash=token_hash(secret), invited_by=actor,
+                            token_hash=hashed, invited_by=actor,
                             expires_at=utcnow() + ttl)
     session.add(invitation)
     audit.record(session, actor, "invite", invitation, after=audit.snapshot(invitation))

@@ -26,6 +26,12 @@ def token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def new_secret() -> tuple[str, str]:
+    """A fresh random secret for its owner, and the hash to store in its place."""
+    secret = secrets.token_urlsafe(32)
+    return secret, token_hash(secret)
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None (never says which was wrong)."""
     user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
@@ -49,24 +55,21 @@ SIGN_IN_LIFETIME = timedelta(days=14)
 def start_sign_in(session: Session, user: User) -> str:
     """A new browser sign-in for `user`; the returned secret goes into the session cookie.
 
-    The user's sign-ins that have run out are removed on the way, so the table holds
-    only the live ones."""
+    Everyone's sign-ins that have run out are removed on the way, so the table holds
+    only live ones (it is small: people x browsers of the last two weeks)."""
     now = utcnow()
-    session.execute(sa.delete(SignIn).where(SignIn.user_id == user.id,
-                                            SignIn.created_at <= now - SIGN_IN_LIFETIME))
-    secret = secrets.token_urlsafe(32)
-    session.add(SignIn(user=user, token_hash=token_hash(secret), created_at=now))
+    session.execute(sa.delete(SignIn).where(SignIn.created_at <= now - SIGN_IN_LIFETIME))
+    secret, hashed = new_secret()
+    session.add(SignIn(user=user, token_hash=hashed, created_at=now))
     return secret
 
 
 def user_for_sign_in(session: Session, secret: str) -> User | None:
     """The active user of a live sign-in, or None (signed out, run out or switched off)."""
-    sign_in = session.scalar(sa.select(SignIn).where(
+    # one query: this runs on every page a signed-in person opens
+    return session.scalar(sa.select(User).join(SignIn).where(
         SignIn.token_hash == token_hash(secret),
-        SignIn.created_at > utcnow() - SIGN_IN_LIFETIME))
-    if sign_in is None or not sign_in.user.is_active:
-        return None
-    return sign_in.user
+        SignIn.created_at > utcnow() - SIGN_IN_LIFETIME, User.is_active))
 
 
 def end_sign_in(session: Session, secret: str) -> None:
@@ -81,8 +84,8 @@ def end_all_sign_ins(session: Session, user: User) -> None:
 
 def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for `user` and its secret; the secret cannot be recovered later."""
-    secret = secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name, token_hash=token_hash(secret))
+    secret, hashed = new_secret()
+    token = ApiToken(user=user, name=name, token_hash=hashed)
     session.add(token)
     audit.record(session, user, "create", token, after=audit.snapshot(token))
     return token, secret

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from matchmaker import gdpr
 from matchmaker.tokens import start_sign_in, user_for_sign_in
-from models import AuditEntry, Contact, Organisation, SignIn, User
+from models import AuditEntry, Contact, Organisation, PasswordFailure, SignIn, User
 from tests.conftest import PASSWORD
 
 ADDRESS = "person-se-b@example.org"
@@ -84,6 +84,7 @@ def test_erasing_an_address_also_closes_the_account_that_used_it(world, session_
         contact = Contact(organisation=organisation, name="Co", email="CO-A@example.org")
         session.add(contact)
         secret = start_sign_in(session, session.get(User, world.ids["user_co_a"]))
+        session.add(PasswordFailure(scope="account", key="co-a@example.org", at=1.0))
         session.flush()
         gdpr.erase_contact(session, None, contact)
         session.commit()
@@ -93,6 +94,8 @@ def test_erasing_an_address_also_closes_the_account_that_used_it(world, session_
         # the browser that was signed in is signed out, not only refused while switched off
         assert session.scalar(sa.select(sa.func.count()).select_from(SignIn)) == 0
         assert user_for_sign_in(session, secret) is None
+        # nor are the wrong passwords typed for the address kept
+        assert session.scalar(sa.select(sa.func.count()).select_from(PasswordFailure)) == 0
 
 
 def test_signing_in_on_the_web_page_counts_as_activity_for_retention(api_app, world,

@@ -125,8 +125,12 @@ def test_stored_failure_counter_slides_clears_and_forgets(session_factory) -> No
     # another scope with the same key counts apart
     assert StoredFailureCounter(Limit(3, 60), "address", session_factory,
                                 clock).retry_after("k") == 0
+    clock.now += 55  # 1115: the failures at 1010 and 1020 have left the window
     counter.clear("k")
     assert counter.retry_after("k") == 0
+    with session_factory() as session:
+        # a success forgets its own key and everything that no longer counts
+        assert session.scalars(sa.select(PasswordFailure.at)).all() == []
     counter.fail("x" * 1000)  # an overlong key is cut, not refused by the database
     assert counter.retry_after("x" * 1000) == 0
 
