@@ -7,7 +7,7 @@ from flask import Flask, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from matchmaker.config import Settings
-from matchmaker.mail import Mail, Mailer
+from matchmaker.mail import Mailer
 from models.db import make_engine, make_session_factory
 
 
@@ -71,22 +71,3 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
 
     web.install(app)
     return app
-
-
-def send_mail(mails: list[Mail]) -> None:
-    """Send after the commit; a mail server that is down must not undo a decision taken."""
-    from flask import current_app
-
-    try:
-        current_app.extensions["matchmaker.mailer"].send(mails)
-    except OSError:
-        current_app.logger.exception("could not send %d mail(s)", len(mails))
-
-
-def db_session():
-    """The request's database session, opened on first use."""
-    from flask import current_app
-
-    if "db" not in g:
-        g.db = current_app.extensions["matchmaker.sessions"]()
-    return g.db

@@ -12,7 +12,7 @@ from flask import g, request, session
 from flask.views import MethodView
 from werkzeug.exceptions import Unauthorized
 
-from api.app import db_session
+from api.db import db_session
 from api.openapi import Blueprint
 from api.schemas import LoginIn, TokenCreatedOut, TokenIn, TokenOut, UserOut
 from api.throttle import throttle

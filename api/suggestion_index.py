@@ -5,7 +5,7 @@ import threading
 
 from flask import current_app
 
-from api.app import db_session
+from api.db import db_session
 from indexing.embedders import get_embedder
 from matchmaker.suggestions import SuggestionService
 from matchmaker.training import active_scorer

@@ -11,8 +11,8 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 
-from api.app import db_session
 from api.auth import require_user
+from api.db import db_session
 from api.openapi import Blueprint
 from api.schemas import ExchangeDocument, ExportArgs, ImportArgs, ImportReportOut
 from matchmaker import audit, scoping

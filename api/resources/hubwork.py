@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from flask import Response
 from flask.views import MethodView
 
-from api.app import db_session
 from api.auth import require_user
+from api.db import db_session
 from api.listing import paginate
 from api.openapi import Blueprint
 from api.schemas import (

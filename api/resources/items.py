@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from sqlalchemy.orm import selectinload
 
-from api.app import db_session
 from api.auth import require_user
+from api.db import db_session
 from api.listing import contains_text, json_list_has, material_and_narrower, paginate
 from api.openapi import Blueprint
 from api.schemas import (

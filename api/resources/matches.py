@@ -12,8 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask.views import MethodView
 
-from api.app import db_session, send_mail
 from api.auth import require_user
+from api.db import db_session, send_mail
 from api.listing import Shown, paginate
 from api.openapi import Blueprint
 from api.schemas import DecisionIn, DecisionOut, MatchArgs, MatchIn, MatchOut, page_of

@@ -10,8 +10,8 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.app import db_session, send_mail
 from api.auth import require_user
+from api.db import db_session, send_mail
 from api.openapi import Blueprint
 from api.schemas import (
     AcceptInvitationIn,

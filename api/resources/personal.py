@@ -10,8 +10,8 @@ from typing import Any
 from flask import current_app
 from flask.views import MethodView
 
-from api.app import db_session
 from api.auth import require_user
+from api.db import db_session
 from api.openapi import Blueprint
 from api.schemas import ContactIn, ContactOut, PersonalDataOut
 from matchmaker import gdpr, registration, scoping

@@ -15,8 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask.views import MethodView
 
-from api.app import db_session
 from api.auth import require_user
+from api.db import db_session
 from api.openapi import Blueprint
 from api.schemas import AnalysisIn, AnalysisOut, QueueArgs, SuggestionArgs, SuggestionOut
 from api.suggestion_index import suggestion_service

@@ -7,8 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask.views import MethodView
 
-from api.app import db_session
 from api.auth import require_user
+from api.db import db_session
 from api.listing import paginate
 from api.openapi import Blueprint
 from api.schemas import UserArgs, UserIn, UserOut, UserPatch, page_of

@@ -8,8 +8,8 @@ from flask import redirect, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from api.app import db_session
 from api.auth import current_user, sign_in, sign_out
+from api.db import db_session
 from api.throttle import throttle
 from api.web.common import bp, page, safe_next, signed_in
 from api.web.i18n import LANGUAGES

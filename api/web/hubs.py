@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Response, redirect, request, url_for
 from flask_babel import gettext as _
 
-from api.app import db_session
+from api.db import db_session
 from api.web.common import bp, page, signed_in
 from api.web.review import facilitated_hub
 from matchmaker import activities, kpis

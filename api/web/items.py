@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from api.app import db_session
+from api.db import db_session
 from api.suggestion_index import index_written, suggestion_service
 from api.web.common import bp, form_number, page, signed_in
 from api.web.i18n import page_language, vocabulary_label

@@ -14,7 +14,7 @@ from flask import session as cookie_session
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from api.app import db_session, send_mail
+from api.db import db_session, send_mail
 from api.web.common import bp, page, signed_in
 from api.web.i18n import LANGUAGES, page_language
 from api.web.review import facilitated_hub

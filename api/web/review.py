@@ -13,7 +13,7 @@ from flask import redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from api.app import db_session, send_mail
+from api.db import db_session, send_mail
 from api.suggestion_index import suggestion_service
 from api.web.common import bp, form_number, page, signed_in
 from api.web.i18n import page_language
