@@ -18,6 +18,7 @@ def install(app: Flask) -> None:
         common,
         hubs,
         items,
+        maps,
         onboarding,
         review,
     )

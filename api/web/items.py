@@ -21,7 +21,7 @@ from api.suggestion_index import index_written, suggestion_service
 from api.web.common import bp, form_number, page, signed_in
 from api.web.i18n import page_language, vocabulary_label
 from api.web.places import location_errors, location_values
-from api.web.plot import coordinate_plot, place_of
+from api.web.plot import coarsest, coordinate_plot, place_of
 from matchmaker import registration, scoping, taxonomy
 from matchmaker.analysis import Analysis, analyse
 from matchmaker.places import PlaceError
@@ -232,7 +232,9 @@ def proposals(kind: str, item_id: int) -> tuple[str, int]:
     rows = {row.id: row for row in session.scalars(sa.select(other).where(
         other.id.in_([int(s.target_id) for s in found])))}
     pairs = [(rows[int(s.target_id)], s) for s in found if int(s.target_id) in rows]
-    plot = coordinate_plot([place_of(item, item.title)] + [
-        place_of(other, other.organisation.name) for other, _s in pairs]
-    ) if model is Stream else None
-    return page("proposals.html", kind=kind, item=item, pairs=pairs, plot=plot)
+    own = place_of(item, item.title)
+    others = [place_of(other, f"{other.title} ({other.organisation.name})")
+              for other, _s in pairs]
+    precisions = [coarsest(own.precision, p.precision) for p in others]
+    return page("proposals.html", kind=kind, item=item, pairs=pairs,
+                precisions=precisions, plot=coordinate_plot([own] + others))

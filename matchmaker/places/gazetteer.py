@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -155,6 +156,13 @@ class Gazetteer:
             elif distance == best and distance <= limit:
                 found += entries
         return found
+
+    def nearest_place(self, lat: float, lon: float) -> Place | None:
+        """The named place closest to a point (a label for a map dot given as coordinates)."""
+        scale = math.cos(math.radians(lat)) ** 2
+        places = (p for code in self.postcodes.values() for p in code.places)
+        return min(places, default=None,
+                   key=lambda p: (p.lat - lat) ** 2 + scale * (p.lon - lon) ** 2)
 
     def municipality_names(self, language: str | None = None) -> list[str]:
         """The 2025 municipalities' names in `language`, sorted: a form's list to choose from."""
