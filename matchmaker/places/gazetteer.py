@@ -89,6 +89,7 @@ class Location:
     municipality: Municipality
     postcode: str | None = None
     place: str | None = None
+    name: str | None = None   # the typed name, spelt as the gazetteer spells it
 
 
 @dataclass(frozen=True)
@@ -192,18 +193,18 @@ class Gazetteer:
         town = entry.municipalities[0]
         if not name:
             return Location(entry.lat, entry.lon, POSTCODE, town, code)
-        place, town = self._in_postcode(entry, name)
+        place, town, spelt = self._in_postcode(entry, name)
         if town is None:
             suggestions = [entry.label()] + [p.label() for p in self._postcodes_named(name)]
             raise PlaceError([PlaceProblem("municipality", "postcode_elsewhere", name,
                                            list(dict.fromkeys(suggestions))[:SUGGESTIONS],
                                            postcode=code)])
         if place is not None:
-            return Location(place.lat, place.lon, POSTCODE, town, code, place.name)
-        return Location(entry.lat, entry.lon, POSTCODE, town, code)
+            return Location(place.lat, place.lon, POSTCODE, town, code, place.name, spelt)
+        return Location(entry.lat, entry.lon, POSTCODE, town, code, name=spelt)
 
     def _in_postcode(self, entry: Postcode,
-                     name: str) -> tuple[Place | None, Municipality | None]:
+                     name: str) -> tuple[Place | None, Municipality | None, str | None]:
         """The place or municipality of `entry` that `name` means: same key, one of the words
         of a longer name ("Beveren" for "Beveren-Waas"), or a typo away."""
         wanted = key(name)
@@ -212,13 +213,15 @@ class Gazetteer:
             for text in (town.nl, town.fr, *town.other)]
         for text, place, town in options:
             known = key(text)
-            if known == wanted or _word_prefix(wanted, known) or _word_prefix(known, wanted):
-                return place, town
+            if known == wanted:
+                return place, town, text
+            if _word_prefix(wanted, known) or _word_prefix(known, wanted):
+                return place, town, name   # a shorter or longer form people write: kept
         limit = allowed_typos(wanted)
         for text, place, town in options:
             if limit and typo_distance(wanted, key(text), limit) <= limit:
-                return place, town
-        return None, None
+                return place, town, text
+        return None, None, None
 
     def _by_name(self, name: str) -> Location:
         found = self.names(name)
@@ -228,7 +231,7 @@ class Gazetteer:
         towns = [n for n in found if n.place is None]
         if towns and len({n.municipality.refnis for n in towns}) == 1:
             town = towns[0].municipality
-            return Location(town.lat, town.lon, MUNICIPALITY, town)
+            return Location(town.lat, town.lon, MUNICIPALITY, town, name=towns[0].text)
         if len({n.municipality.refnis for n in found}) > 1:
             raise PlaceError([PlaceProblem("municipality", "ambiguous_municipality", name, [
                 _place_label(n.place, n.municipality) if n.place else n.municipality.nl
@@ -238,8 +241,8 @@ class Gazetteer:
         town = found[0].municipality
         if len(codes) == 1:   # a deelgemeente's name says as much as its postal code
             return Location(places[0].lat, places[0].lon, POSTCODE, town, places[0].postcode,
-                            places[0].name)
-        return Location(town.lat, town.lon, MUNICIPALITY, town)
+                            places[0].name, places[0].name)
+        return Location(town.lat, town.lon, MUNICIPALITY, town, name=found[0].text)
 
     # --- hints -----------------------------------------------------------------------------
 

@@ -5,7 +5,8 @@ The columns involved are `postcode`, `municipality`, `lat`, `lon` and `location_
 Coordinates given with a write always win (precision "exact"); otherwise a write that
 touches the postcode or municipality, or a new row without coordinates, is geocoded, and a
 row whose typed location is emptied loses its geocoded point (a stream or capacity then lies
-at its organisation's place again). An unknown or contradictory location raises PlaceError.
+at its organisation's place again). An unknown or contradictory location raises PlaceError. A typed name is stored as the gazetteer
+spells it (accents, hyphens, capitals, a small typo corrected).
 """
 from __future__ import annotations
 
@@ -52,6 +53,8 @@ def place_columns(values: Mapping[str, Any], current: Any = None) -> dict[str, A
     found = gazetteer().locate(now("postcode"), now("municipality"))
     if found is not None:
         values.update(lat=found.lat, lon=found.lon, location_precision=found.precision)
+        if found.name and "municipality" in values:
+            values["municipality"] = found.name   # "sint amandsberg" -> "Sint-Amandsberg"
     elif current is None or typed or cleared:
         values.update(lat=None, lon=None, location_precision=None)
     return values
