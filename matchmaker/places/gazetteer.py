@@ -28,7 +28,7 @@ EXACT = "exact"                # coordinates given with the record
 PRECISIONS = (EXACT, POSTCODE, MUNICIPALITY)
 SUGGESTIONS = 5
 
-_POSTCODE_PREFIX = re.compile(r"^(?:B|BE)\s*-?\s*", re.IGNORECASE)
+_POSTCODE_PREFIX = re.compile(r"^(?:BE|B)\s*-?\s*", re.IGNORECASE)
 _FLEMISH_OR_BRUSSELS = ("02000", "04000")
 
 
