@@ -20,8 +20,8 @@ from api.db import db_session
 from api.suggestion_index import index_written, suggestion_service
 from api.web.common import bp, form_number, page, signed_in
 from api.web.i18n import page_language, vocabulary_label
-from api.web.places import location_errors, location_values
-from api.web.plot import coarsest, coordinate_plot, place_of
+from api.web.places import coarsest, location_errors, location_values
+from api.web.plot import coordinate_plot, place_of
 from matchmaker import registration, scoping, taxonomy
 from matchmaker.analysis import Analysis, analyse
 from matchmaker.places import PlaceError

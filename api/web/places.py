@@ -55,6 +55,20 @@ def place_label(row: Any) -> str:
                                 getattr(row, "municipality", None)) if v)
 
 
+def coarsest(*precisions: str | None) -> str | None:
+    """How precise a distance between points is: as precise as the rougher point."""
+    return next((p for p in (MUNICIPALITY, POSTCODE) if p in precisions), None)
+
+
+def site(item: Any) -> Any:
+    """Where a stream or capacity is: its own site, else its organisation."""
+    return item if item.lat is not None and item.lon is not None else item.organisation
+
+
+def pair_precision(stream: Any, capacity: Any) -> str | None:
+    return coarsest(site(stream).location_precision, site(capacity).location_precision)
+
+
 def municipality_names() -> list[str]:
     return gazetteer().municipality_names(page_language())
 
@@ -63,3 +77,5 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["precision"] = precision_label
     app.jinja_env.filters["place"] = place_label
     app.jinja_env.globals["municipality_names"] = municipality_names
+    app.jinja_env.globals["pair_precision"] = pair_precision
+    app.jinja_env.filters["site"] = site

@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from api.web.places import site as site_of
 from matchmaker.catalogue import to_doc
-from matchmaker.places import MUNICIPALITY, POSTCODE, gazetteer
+from matchmaker.places import gazetteer
 from matchmaker.places.borders import lines_within
 from models import Capacity, Stream
 
@@ -72,16 +73,10 @@ def place_of(item: Stream | Capacity, label: str) -> Place:
     """Where the engine puts an item: its own position or its organisation's, and the
     service radius given or read from the text, so the map agrees with the reasons."""
     doc = to_doc(item)
-    site = item if item.lat is not None and item.lon is not None else item.organisation
+    site = site_of(item)
     name = site.municipality or _nearest_name(doc.lat, doc.lon)
     return Place(label, "stream" if isinstance(item, Stream) else "capacity", doc.lat, doc.lon,
                  getattr(doc, "service_radius_km", None), name, site.location_precision)
-
-
-def coarsest(*precisions: str | None) -> str | None:
-    """How precise a distance between points is: as precise as the rougher point."""
-    order = (MUNICIPALITY, POSTCODE)
-    return next((p for p in order if p in precisions), None)
 
 
 def _nearest_name(lat: float | None, lon: float | None) -> str | None:

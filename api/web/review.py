@@ -17,7 +17,8 @@ from api.db import db_session, send_mail
 from api.suggestion_index import suggestion_service
 from api.web.common import bp, form_number, page, signed_in
 from api.web.i18n import page_language
-from api.web.plot import coarsest, coordinate_plot, place_of
+from api.web.places import coarsest
+from api.web.plot import coordinate_plot, place_of
 from matchmaker import scoping, taxonomy, workflow
 from matchmaker.catalogue import to_doc
 from matchmaker.engine.ranker import Suggestion
@@ -55,7 +56,8 @@ def _passes(stream: Stream, capacity: Capacity, filters: dict[str, str]) -> bool
         return False
     if service and service not in stream.services_wanted + capacity.services:
         return False
-    if municipality and municipality.lower() not in (stream.municipality or "").lower():
+    where = stream.municipality or stream.organisation.municipality or ""
+    if municipality and municipality.lower() not in where.lower():
         return False
     return not text or text.lower() in f"{stream.title} {capacity.title}".lower()
 
