@@ -268,3 +268,25 @@ def test_dev_set_without_coordinates_geocodes_every_organisation() -> None:
         found = gazetteer().locate(location["postcode"], location["municipality"])
         given = (location["lat"], location["lon"])
         assert abs(found.lat - given[0]) < 0.05 and abs(found.lon - given[1]) < 0.05, org["id"]
+
+
+def test_invitation_page_places_an_organisation_without_a_location(api_app, world,
+                                                                   session_factory) -> None:
+    from matchmaker import onboarding
+
+    with session_factory() as session:
+        admin = session.get(User, world.ids["user_admin"])
+        organisation = session.get(Organisation, world.ids["org_se_b"])
+        _invitation, code = onboarding.invite(session, admin, organisation, "nieuw@example.org")
+        session.commit()
+    client = api_app.test_client()
+    form = {"csrf_token": _csrf(client, "/invitation"), "code": code,
+            "password": "a long enough password", "postcode": "3000", "municipality": "Gent"}
+    refused = client.post("/invitation", data=form)
+    assert refused.status_code == 400
+    assert "Postcode 3000 ligt niet in Gent" in refused.get_data(as_text=True)
+    accepted = client.post("/invitation", data=form | {"municipality": "Louvain"})
+    assert accepted.status_code == 302
+    with session_factory() as session:
+        organisation = session.get(Organisation, world.ids["org_se_b"])
+        assert (organisation.postcode, organisation.location_precision) == ("3000", "postcode")
