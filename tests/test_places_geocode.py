@@ -59,6 +59,12 @@ def test_emptied_location_removes_the_geocoded_point() -> None:
     assert (values["lat"], values["lon"], values["location_precision"]) == (None, None, None)
 
 
+def test_half_a_coordinate_is_refused_not_dropped() -> None:
+    with pytest.raises(ValidationError) as caught:
+        place_columns({"lat": 51.0, "postcode": "9000"})
+    assert caught.value.errors[0].path == "lon"
+
+
 def test_unknown_postcode_is_refused_before_anything_changes() -> None:
     with pytest.raises(PlaceError) as caught:
         place_columns({"postcode": "9999"})

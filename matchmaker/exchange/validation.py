@@ -173,6 +173,9 @@ def _location(value: Any, path: str) -> list[FieldError]:
     errors = _LOCATION_FIELDS(value, path)
     if errors or value.get("lat") is not None and value.get("lon") is not None:
         return errors
+    if value.get("lat") is not None or value.get("lon") is not None:
+        missing = "lon" if value.get("lat") is not None else "lat"
+        return _err(f"{path}.{missing}", "give lat and lon together")
     try:
         gazetteer().locate(value.get("postcode"), value.get("municipality"))
     except PlaceError as err:

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from matchmaker.errors import FieldError, ValidationError
 from models.base import UtcDateTime, utcnow
 
 from .errors import PlaceError
@@ -36,9 +37,13 @@ def place_columns(values: Mapping[str, Any], current: Any = None) -> dict[str, A
     the location decides them; `current` is the stored row for an update, None for a new one.
     Raises PlaceError naming the `postcode` or `municipality` field."""
     values = dict(values)
-    if all(_given(values, name) for name in POINT_FIELDS):
+    given = [name for name in POINT_FIELDS if _given(values, name)]
+    if len(given) == 2:
         values["location_precision"] = EXACT
         return values
+    if given:
+        missing = "lon" if given == ["lat"] else "lat"
+        raise ValidationError([FieldError(missing, "give lat and lon together")])
     typed = any(name in values for name in PLACE_FIELDS)
     cleared = any(name in values and values[name] is None for name in POINT_FIELDS)
     stored_precision = getattr(current, "location_precision", None)
