@@ -26,7 +26,8 @@ MIN_SPAN_KM = 20.0
 DOT_RADIUS = 6
 FONT_PX = 12
 CHAR_PX = 6.6     # an average character of the label font, for fitting labels
-LINE_TOLERANCE_PX = 0.6
+LINE_TOLERANCE_PX = 3.0   # points of a border closer than this are not drawn
+CANTONS_UP_TO_KM = 60     # wider maps draw only the arrondissements: cantons would be a smudge
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,8 @@ def coordinate_plot(places: list[Place], borders: bool = True) -> Plot | None:
         box = (lon0 - view_km[0] / km_per_lon, lat0 - view_km[1] / KM_PER_DEGREE_LAT,
                lon0 + view_km[0] / km_per_lon, lat0 + view_km[1] / KM_PER_DEGREE_LAT)
         outline = [(kind, _path([project(lat, lon) for lon, lat in points]))
-                   for kind, points in lines_within(box)]
+                   for kind, points in lines_within(box)
+                   if kind == "arrondissement" or half <= CANTONS_UP_TO_KM]
     return Plot(dots, [p for p in places if p not in placed], scale_km,
                 round(scale_km * px_per_km, 1), labels=place_labels(dots),
                 borders=[(kind, d) for kind, d in outline if d])
@@ -124,7 +126,7 @@ def _path(points: list[tuple[float, float]]) -> str:
     """An SVG path of a polyline, thinned to what shows at this scale."""
     kept = [points[0]]
     for x, y in points[1:-1]:
-        if math.hypot(x - kept[-1][0], y - kept[-1][1]) >= LINE_TOLERANCE_PX * 3:
+        if math.hypot(x - kept[-1][0], y - kept[-1][1]) >= LINE_TOLERANCE_PX:
             kept.append((x, y))
     kept.append(points[-1])
     if len(kept) < 2:
