@@ -76,6 +76,11 @@ def test_old_municipalities_and_deelgemeenten_resolve(postcode, typed, municipal
     assert (found.municipality.nl, found.postcode) == (municipality, code)
 
 
+def test_a_postcode_of_the_same_municipality_as_the_place_typed_stands() -> None:
+    found = gazetteer().locate("9000", "Mariakerke")   # Mariakerke is 9030, also Gent
+    assert (found.postcode, found.municipality.nl, found.name) == ("9000", "Gent", "Mariakerke")
+
+
 def test_a_deelgemeente_lies_where_it_is_not_at_the_city_centre() -> None:
     mariakerke = gazetteer().locate("9030", None)
     gent = gazetteer().locate(None, "Gent")

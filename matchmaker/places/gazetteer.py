@@ -206,7 +206,8 @@ class Gazetteer:
     def _in_postcode(self, entry: Postcode,
                      name: str) -> tuple[Place | None, Municipality | None, str | None]:
         """The place or municipality of `entry` that `name` means: same key, one of the words
-        of a longer name ("Beveren" for "Beveren-Waas"), or a typo away."""
+        of a longer name ("Beveren" for "Beveren-Waas"), a typo away, or another place of the
+        same municipality."""
         wanted = key(name)
         options = [(p.name, p, entry.municipalities[0]) for p in entry.places] + [
             (text, None, town) for town in entry.municipalities
@@ -221,6 +222,11 @@ class Gazetteer:
         for text, place, town in options:
             if limit and typo_distance(wanted, key(text), limit) <= limit:
                 return place, town, text
+        # another part of the same municipality ("9000 Mariakerke"): the postcode belongs to
+        # the municipality meant, so it stands; only a postcode elsewhere is a contradiction
+        for known in self.names(name):
+            if known.municipality in entry.municipalities:
+                return None, known.municipality, known.text
         return None, None, None
 
     def _by_name(self, name: str) -> Location:
