@@ -194,7 +194,9 @@ SOURCES = """# Sources of the gazetteer's data
 
 Derived by `matchmaker/places/build.py` from registry packages; the changes made are
 selecting, renaming fields, rounding coordinates to 4 decimals and simplifying outlines to
-about {tolerance} m. Both sources are licensed under CC BY 4.0
+about {tolerance} m. A postal code's point is its place named like its municipality, else the
+middle of its places, else (when that middle falls outside the municipality's cantons) the
+place inside them nearest to the middle; the English names of six cities are ours. Both sources are licensed under CC BY 4.0
 (https://creativecommons.org/licenses/by/4.0/).
 
 - `places.json`, postal codes, municipalities (2025), their names, provinces and regions:
