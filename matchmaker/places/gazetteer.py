@@ -123,6 +123,10 @@ class Gazetteer:
             for text in {town.nl, town.fr, *town.other}:
                 names[key(text)].append(_Name(text, town))
         self._names = dict(names)
+        # typo search looks only at names of the same first letter and about the same length
+        self._by_letter: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for known in self._names:
+            self._by_letter[known[0]].append((known, len(known)))
         self._postcodes_of: dict[str, list[Postcode]] = defaultdict(list)
         for postcode in self.postcodes.values():
             for town in postcode.municipalities:
@@ -148,14 +152,17 @@ class Gazetteer:
         if not limit:
             return []
         best, found = limit + 1, []
-        for known, entries in self._names.items():
-            if known[0] != wanted[0] and known[:2] != wanted[1::-1]:
-                continue   # a typo in the first letter is rare; skipping keeps this fast
+        # a typo in the first letter is rare, except two first letters swapped
+        candidates = self._by_letter.get(wanted[0], []) + [
+            (k, n) for k, n in self._by_letter.get(wanted[1:2], []) if k[:2] == wanted[1::-1]]
+        for known, length in candidates:
+            if abs(length - len(wanted)) > min(limit, best):
+                continue
             distance = typo_distance(wanted, known, min(limit, best))
             if distance < best:
-                best, found = distance, list(entries)
+                best, found = distance, list(self._names[known])
             elif distance == best and distance <= limit:
-                found += entries
+                found += self._names[known]
         return found
 
     def nearest_place(self, lat: float, lon: float) -> Place | None:
