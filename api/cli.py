@@ -68,6 +68,26 @@ def gdpr_retention_command(days: int | None) -> None:
     click.echo(f"{len(erased)} contact(s) erased")
 
 
+@main.command("geocode")
+@click.option("--refresh", is_flag=True,
+              help="Place every geocoded row again (after a gazetteer update), not only new ones.")
+def geocode_command(refresh: bool) -> None:
+    """Give stored organisations, streams and capacities their point from their postcode or
+    municipality; coordinates given with a row are never changed."""
+    from api.cli_support import database_session
+    from matchmaker.places.geocode import geocode_stored
+
+    with database_session(settings()) as session:
+        report = geocode_stored(session, refresh=refresh)
+        session.commit()
+    for table, count in report.located.items():
+        click.echo(f"{table}: {count} located")
+    for line in report.failed:
+        click.echo(f"not located: {line}", err=True)
+    if report.failed:
+        sys.exit(1)
+
+
 @main.command("import")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--source", default="exchange", show_default=True,

@@ -19,6 +19,7 @@ from models import Hub, Invitation, Organisation, User, utcnow
 from . import audit
 from .accounts import hash_password
 from .errors import Conflict, NotFound
+from .places.geocode import place_columns
 from .registration import refuse_known_enterprise_number
 from .tokens import new_secret, token_hash
 
@@ -75,7 +76,7 @@ def register(session: Session, hub: Hub, values: dict[str, Any], email: str, pas
     email = email.strip().lower()
     refuse_known_enterprise_number(session, values.get("enterprise_number"))
     _refuse_known_email(session, email)
-    organisation = Organisation(hub=hub, status="pending", **values)
+    organisation = Organisation(hub=hub, status="pending", **place_columns(values))
     user = User(email=email, password_hash=hash_password(password), display_name=display_name,
                 role="member", organisation=organisation, is_active=False,
                 language=values.get("language") or "nl")

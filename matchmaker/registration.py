@@ -27,6 +27,7 @@ from models import (
 
 from . import audit
 from .errors import Conflict, PermissionDenied
+from .places.geocode import place_columns
 from .scoping import SOCIAL_ENTERPRISE, noun
 
 T = TypeVar("T", Hub, Organisation, Stream, Capacity)
@@ -97,13 +98,13 @@ def refuse_known_enterprise_number(session: Session, number: str | None,
 def create_organisation(session: Session, actor: User, hub: Hub,
                         values: dict[str, Any]) -> Organisation:
     refuse_known_enterprise_number(session, values.get("enterprise_number"))
-    return _create(session, actor, Organisation(hub=hub, **values))
+    return _create(session, actor, Organisation(hub=hub, **place_columns(values)))
 
 
 def update_organisation(session: Session, actor: User, organisation: Organisation,
                         values: dict[str, Any]) -> Organisation:
     refuse_known_enterprise_number(session, values.get("enterprise_number"), organisation.id)
-    return _update(session, actor, organisation, values)
+    return _update(session, actor, organisation, place_columns(values, organisation))
 
 
 def delete_organisation(session: Session, actor: User, organisation: Organisation) -> None:
@@ -126,14 +127,15 @@ def create_item(session: Session, actor: User, model: type[Item], organisation: 
     if not may_add_item(actor, model, organisation):
         raise PermissionDenied(
             f"a member of a {organisation.kind} cannot register {model.__tablename__}")
-    values = {"language": organisation.language, "lat": organisation.lat,
-              "lon": organisation.lon, **values}
+    # Without a site of its own, an item lies at its organisation's place, wherever that
+    # is later (catalogue.py), so nothing is copied here.
+    values = place_columns({"language": organisation.language, **values})
     return _create(session, actor, model(organisation=organisation, **values))
 
 
 def update_item(session: Session, actor: User, item: Item, values: dict[str, Any],
                 expected_version: int | None = None) -> Item:
-    return _update(session, actor, item, values, expected_version)
+    return _update(session, actor, item, place_columns(values, item), expected_version)
 
 
 def set_item_status(session: Session, actor: User, item: Item, status: str,

@@ -34,6 +34,11 @@ class _Item:
     ewc_codes: Mapped[list[str]] = mapped_column(JsonList, default=list, sort_order=-1)
     lat: Mapped[float | None] = mapped_column(sort_order=-1)
     lon: Mapped[float | None] = mapped_column(sort_order=-1)
+    # a pick-up or work site of its own; empty: the organisation's place
+    postcode: Mapped[str | None] = mapped_column(sa.String(16))
+    municipality: Mapped[str | None] = mapped_column(sa.String(128))
+    # how lat/lon were found: "exact" (given), "postcode" or "municipality" (gazetteer)
+    location_precision: Mapped[str | None] = mapped_column(sa.String(16))
     status: Mapped[str] = mapped_column(
         sa.String(16), default="published", index=True, sort_order=-1
     )
@@ -61,8 +66,6 @@ class Stream(_Item, Base):
     quantity_amount: Mapped[float | None]
     quantity_unit: Mapped[str | None] = mapped_column(sa.String(16))
     quantity_per: Mapped[str | None] = mapped_column(sa.String(16))
-    postcode: Mapped[str | None] = mapped_column(sa.String(16))
-    municipality: Mapped[str | None] = mapped_column(sa.String(128))
     requirements: Mapped[list[str]] = mapped_column(JsonList, default=list)
     available_from: Mapped[date | None]
 

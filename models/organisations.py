@@ -78,10 +78,13 @@ class Organisation(Base):
     kind: Mapped[str] = mapped_column(sa.String(32))
     enterprise_number: Mapped[str | None] = mapped_column(sa.String(10), index=True)
     recognitions: Mapped[list[str]] = mapped_column(JsonList, default=list)
+    address: Mapped[str | None] = mapped_column(sa.Text)
     postcode: Mapped[str | None] = mapped_column(sa.String(16))
     municipality: Mapped[str | None] = mapped_column(sa.String(128))
     lat: Mapped[float | None]
     lon: Mapped[float | None]
+    # how lat/lon were found: "exact" (given), "postcode" or "municipality" (gazetteer)
+    location_precision: Mapped[str | None] = mapped_column(sa.String(16))
     nace: Mapped[list[str]] = mapped_column(JsonList, default=list)
     language: Mapped[str | None] = mapped_column(sa.String(8))
     description: Mapped[str | None] = mapped_column(sa.Text)

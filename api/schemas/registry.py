@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from matchmaker.places import PRECISIONS
 from matchmaker.taxonomy import (
     CERTIFICATIONS,
     LANGUAGES,
@@ -16,6 +17,20 @@ from matchmaker.taxonomy import (
 from models import ITEM_STATUSES, ORGANISATION_STATUSES
 
 from .common import SHORT, TEXT, Id, PageArgs, Schema, list_of
+
+# --- locations -----------------------------------------------------------------------------
+# A postcode and/or municipality without coordinates is geocoded (matchmaker.places); an
+# unknown one is refused on its field with suggestions. Coordinates given always win.
+POSTCODE = fields.String(allow_none=True, validate=validate.Length(max=16),
+                         metadata={"description": "Belgian postcode, e.g. 9000"})
+MUNICIPALITY = fields.String(allow_none=True, validate=validate.Length(max=128), metadata={
+    "description": "municipality or deelgemeente, in Dutch, French or English"})
+LAT = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
+LON = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+PRECISION = fields.String(dump_only=True, allow_none=True, validate=validate.OneOf(PRECISIONS),
+                          metadata={"description": "how lat/lon were found: given (exact), the "
+                                    "postcode's place, or the municipality's centre"})
+
 
 # --- hubs and organisations ----------------------------------------------------------------
 
@@ -43,16 +58,19 @@ class OrganisationIn(Schema):
     enterprise_number = fields.String(allow_none=True, validate=validate.Regexp(
         r"^(BE)?[ .]?\d{3,4}[ .]?\d{3}[ .]?\d{3}$", error="a KBO/BCE number, e.g. 0456.123.987"))
     recognitions = list_of(RECOGNITIONS)
-    postcode = fields.String(allow_none=True, validate=validate.Length(max=16))
-    municipality = fields.String(allow_none=True, validate=validate.Length(max=128))
-    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
-    lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    address = fields.String(allow_none=True, validate=validate.Length(max=300),
+                            metadata={"description": "street and number"})
+    postcode = POSTCODE
+    municipality = MUNICIPALITY
+    lat = LAT
+    lon = LON
     language = fields.String(allow_none=True, validate=validate.OneOf(LANGUAGES))
     description = fields.String(allow_none=True, validate=TEXT)
 
 
 class OrganisationOut(OrganisationIn):
     id = fields.Integer(dump_only=True)
+    location_precision = PRECISION
     hub_id = fields.Integer(dump_only=True, allow_none=True)
     status = fields.String(dump_only=True, validate=validate.OneOf(ORGANISATION_STATUSES))
     created_at = fields.DateTime(dump_only=True)
@@ -77,8 +95,10 @@ class _ItemIn(Schema):
     materials = list_of(MATERIALS)
     ewc_codes = fields.List(fields.String(validate=validate.Regexp(r"^\d{6}\*?$")),
                             validate=validate.Length(max=50))
-    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
-    lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    postcode = POSTCODE
+    municipality = MUNICIPALITY
+    lat = LAT
+    lon = LON
     available_from = fields.Date(allow_none=True)
 
 
@@ -88,6 +108,7 @@ class _ItemOut(Schema):
     hub_id = fields.Function(lambda item: item.organisation.hub_id, dump_only=True,
                              metadata={"type": "integer", "nullable": True})
     status = fields.String(dump_only=True, validate=validate.OneOf(ITEM_STATUSES))
+    location_precision = PRECISION
     version = fields.Integer(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
@@ -98,8 +119,6 @@ class StreamIn(_ItemIn):
     quantity_amount = fields.Float(allow_none=True, validate=validate.Range(min=0))
     quantity_unit = fields.String(allow_none=True, validate=validate.OneOf(UNITS))
     quantity_per = fields.String(allow_none=True, validate=validate.OneOf(PERIODS))
-    postcode = fields.String(allow_none=True, validate=validate.Length(max=16))
-    municipality = fields.String(allow_none=True, validate=validate.Length(max=128))
     requirements = list_of(CERTIFICATIONS)
 
 

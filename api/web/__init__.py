@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask
 
 from api.auth import current_user
-from api.web import i18n, labels, security
+from api.web import i18n, labels, places, security
 from api.web.security import csrf_token
 
 
@@ -18,12 +18,14 @@ def install(app: Flask) -> None:
         common,
         hubs,
         items,
+        maps,
         onboarding,
         review,
     )
 
     i18n.install(app)
     labels.install(app)
+    places.install(app)
     security.install(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["current_user"] = current_user

@@ -20,9 +20,12 @@ from api.db import db_session
 from api.suggestion_index import index_written, suggestion_service
 from api.web.common import bp, form_number, page, signed_in
 from api.web.i18n import page_language, vocabulary_label
+from api.web.places import coarsest, location_errors, location_values
 from api.web.plot import coordinate_plot, place_of
 from matchmaker import registration, scoping, taxonomy
 from matchmaker.analysis import Analysis, analyse
+from matchmaker.places import PlaceError
+from matchmaker.places.names import key
 from models import Capacity, Match, Organisation, Stream
 
 MODELS: dict[str, type[Stream] | type[Capacity]] = {"streams": Stream, "capacities": Capacity}
@@ -62,7 +65,18 @@ def _text_analysis(form: MultiDict, kind: str) -> Analysis | None:
     return analyse(text, None, role=ROLES[kind]) if text.strip() else None
 
 
-def _values(form: MultiDict, kind: str, errors: dict[str, str]) -> dict[str, Any]:
+def _site(form: MultiDict, organisation: Organisation) -> dict[str, str | None]:
+    """The item's own site: empty when the form still shows the organisation's location, so
+    the item follows its organisation wherever that is later."""
+    typed = location_values(form)
+    if [key(v or "") for v in typed.values()] == [
+            key(organisation.postcode or ""), key(organisation.municipality or "")]:
+        return {"postcode": None, "municipality": None}
+    return typed
+
+
+def _values(form: MultiDict, kind: str, errors: dict[str, str],
+            organisation: Organisation) -> dict[str, Any]:
     """Form fields -> the item's values; unknown vocabulary ids are dropped, not stored."""
     values: dict[str, Any] = {
         "title": form.get("title", "").strip(),
@@ -74,14 +88,13 @@ def _values(form: MultiDict, kind: str, errors: dict[str, str]) -> dict[str, Any
         errors["title"] = _("Give a short title.")
     services = [s for s in form.getlist("services") if s in taxonomy.SERVICES]
     prefix = "quantity" if kind == "streams" else "capacity"
+    values.update(_site(form, organisation))
     amount = form_number(form, "amount", errors)
     values[f"{prefix}_amount"] = amount
     values[f"{prefix}_unit"] = form.get("unit") if form.get("unit") in taxonomy.UNITS else None
     values[f"{prefix}_per"] = form.get("per") if form.get("per") in taxonomy.PERIODS else None
     if kind == "streams":
         values["services_wanted"] = services
-        values["municipality"] = form.get("municipality", "").strip() or None
-        values["postcode"] = form.get("postcode", "").strip() or None
     else:
         values["services"] = services
         values["certifications"] = [c for c in form.getlist("certifications")
@@ -92,7 +105,8 @@ def _values(form: MultiDict, kind: str, errors: dict[str, str]) -> dict[str, Any
 
 
 
-def _form_page(kind: str, form: MultiDict, item: Stream | Capacity | None = None,
+def _form_page(kind: str, form: MultiDict, organisation: Organisation,
+               item: Stream | Capacity | None = None,
                errors: dict[str, str] | None = None, analysis: Analysis | None = None,
                status: int = 200) -> tuple[str, int]:
     if analysis and analysis.quantity and not form.get("amount"):
@@ -101,7 +115,8 @@ def _form_page(kind: str, form: MultiDict, item: Stream | Capacity | None = None
         form["amount"] = f"{analysis.quantity.amount:g}"
         form["unit"], form["per"] = analysis.quantity.unit, analysis.quantity.per
     return page("item_form.html", status, kind=kind, item=item, form=form,
-                errors=errors or {}, analysis=analysis, taxonomy=taxonomy)
+                errors=errors or {}, analysis=analysis, taxonomy=taxonomy,
+                organisation=organisation)
 
 
 def _item_form(item: Stream | Capacity) -> MultiDict:
@@ -115,9 +130,9 @@ def _item_form(item: Stream | Capacity) -> MultiDict:
                       "status": item.status, "version": str(item.version)})
     form.setlist("materials", item.materials)
     form.setlist("services", item.services_wanted if stream else item.services)
-    if stream:
-        form.update({"municipality": item.municipality or "", "postcode": item.postcode or ""})
-    else:
+    site = item if item.postcode or item.municipality else item.organisation
+    form.update({"municipality": site.municipality or "", "postcode": site.postcode or ""})
+    if not stream:
         form.setlist("certifications", item.certifications)
         for name in ("service_radius_km", "target_group_fte"):
             value = getattr(item, name)
@@ -130,15 +145,20 @@ def new_item(kind: str) -> Response | tuple[str, int]:
     model = _model(kind)
     organisation = _organisation()
     if request.method == "GET":
-        return _form_page(kind, MultiDict({"status": "published"}))
+        return _form_page(kind, MultiDict({
+            "status": "published", "postcode": organisation.postcode or "",
+            "municipality": organisation.municipality or ""}), organisation)
     form = request.form
     errors: dict[str, str] = {}
-    values = _values(form, kind, errors)
+    values = _values(form, kind, errors, organisation)
     if form.get("action") == "analyse" or errors:
-        return _form_page(kind, form, errors=errors, analysis=_text_analysis(form, kind),
-                          status=400 if errors else 200)
+        return _form_page(kind, form, organisation, errors=errors,
+                          analysis=_text_analysis(form, kind), status=400 if errors else 200)
     session, user = db_session(), signed_in()
-    item = registration.create_item(session, user, model, organisation, values)
+    try:
+        item = registration.create_item(session, user, model, organisation, values)
+    except PlaceError as err:
+        return _form_page(kind, form, organisation, errors=location_errors(err), status=400)
     session.flush()
     if form.get("status") == "draft":
         registration.set_item_status(session, user, item, "draft")
@@ -152,16 +172,20 @@ def edit_item(kind: str, item_id: int) -> Response | tuple[str, int]:
     model = _model(kind)
     session, user = db_session(), signed_in()
     item = scoping.load(session, user, model, item_id, manage=True)
+    organisation = item.organisation
     if request.method == "GET":
-        return _form_page(kind, _item_form(item), item)
+        return _form_page(kind, _item_form(item), organisation, item)
     form = request.form
     errors: dict[str, str] = {}
-    values = _values(form, kind, errors)
+    values = _values(form, kind, errors, organisation)
     if form.get("action") == "analyse" or errors:
-        return _form_page(kind, form, item, errors, _text_analysis(form, kind),
+        return _form_page(kind, form, organisation, item, errors, _text_analysis(form, kind),
                           status=400 if errors else 200)
     version = form.get("version", type=int)
-    registration.update_item(session, user, item, values, version)
+    try:
+        registration.update_item(session, user, item, values, version)
+    except PlaceError as err:   # raised before anything was changed
+        return _form_page(kind, form, organisation, item, location_errors(err), status=400)
     if form.get("status") in ("draft", "published", "closed") and form["status"] != item.status:
         registration.set_item_status(session, user, item, form["status"])
     session.commit()
@@ -208,7 +232,9 @@ def proposals(kind: str, item_id: int) -> tuple[str, int]:
     rows = {row.id: row for row in session.scalars(sa.select(other).where(
         other.id.in_([int(s.target_id) for s in found])))}
     pairs = [(rows[int(s.target_id)], s) for s in found if int(s.target_id) in rows]
-    plot = coordinate_plot([place_of(item, item.title)] + [
-        place_of(other, other.organisation.name) for other, _s in pairs]
-    ) if model is Stream else None
-    return page("proposals.html", kind=kind, item=item, pairs=pairs, plot=plot)
+    own = place_of(item, item.title)
+    others = [place_of(other, f"{other.title} ({other.organisation.name})")
+              for other, _s in pairs]
+    precisions = [coarsest(own.precision, p.precision) for p in others]
+    return page("proposals.html", kind=kind, item=item, pairs=pairs,
+                precisions=precisions, plot=coordinate_plot([own] + others))

@@ -17,10 +17,12 @@ from werkzeug.wrappers import Response
 from api.db import db_session, send_mail
 from api.web.common import bp, page, signed_in
 from api.web.i18n import LANGUAGES, page_language
+from api.web.places import location_errors, location_values
 from api.web.review import facilitated_hub
-from matchmaker import notifications, onboarding, scoping, taxonomy, users
+from matchmaker import notifications, onboarding, registration, scoping, taxonomy, users
 from matchmaker.accounts import MIN_PASSWORD_LENGTH
 from matchmaker.errors import Conflict, NotFound
+from matchmaker.places import PlaceError, gazetteer
 from models import (
     Capacity,
     Hub,
@@ -38,6 +40,15 @@ def send_invitation(invitation: Invitation, secret: str, language: str) -> None:
     send_mail([notifications.invitation_mail(
         invitation.email, invitation.organisation, language, secret,
         invitation.expires_at.date().isoformat(), link)])
+
+
+def _location_problems(location: dict[str, str | None]) -> dict[str, str]:
+    """Errors of a typed location, checked before anything is stored."""
+    try:
+        gazetteer().locate(location["postcode"], location["municipality"])
+    except PlaceError as err:
+        return location_errors(err)
+    return {}
 
 
 def _password_error(password: str) -> str | None:
@@ -59,15 +70,22 @@ def accept_invitation() -> Response | tuple[str, int]:
         errors["code"] = _("Fill this in.")
     if problem := _password_error(form.get("password", "")):
         errors["password"] = problem
+    location = location_values(form)
+    errors |= _location_problems(location)
     if errors:
         return page("invitation.html", 400, form=form, errors=errors)
     db = db_session()
     try:
-        onboarding.accept_invitation(db, form["code"].strip(), form["password"],
-                                     form.get("display_name", "").strip(), page_language())
+        user = onboarding.accept_invitation(db, form["code"].strip(), form["password"],
+                                            form.get("display_name", "").strip(),
+                                            page_language())
     except (NotFound, Conflict):
         return page("invitation.html", 400, form=form, errors={
             "code": _("This code is unknown, used or expired. Ask for a new invitation.")})
+    organisation = user.organisation
+    if organisation is not None and any(location.values()) and not (
+            organisation.postcode or organisation.municipality):
+        registration.update_organisation(db, user, organisation, location)
     db.commit()
     return redirect(url_for("web.login", welcome=1))
 
@@ -97,12 +115,13 @@ def register() -> Response | tuple[str, int]:
             errors["enterprise_number"] = _("An enterprise number has 10 digits.")
     if problem := _password_error(form.get("password", "")):
         errors["password"] = problem
+    location = location_values(form)
+    errors |= _location_problems(location)
     if errors:
         return page("register.html", 400, errors=errors, **context)
     values = {"name": form["name"].strip(), "kind": form["kind"], "language": page_language(),
               "enterprise_number": number or None,
-              "postcode": form.get("postcode", "").strip() or None,
-              "municipality": form.get("municipality", "").strip() or None}
+              "address": form.get("address", "").strip()[:300] or None, **location}
     try:
         onboarding.register(session, hub, values, form["email"], form["password"],
                             form.get("display_name", "").strip())
@@ -154,12 +173,28 @@ def _back_to(organisation: Organisation, **args: int) -> Response:
     return redirect(url_for("web.my_organisation", **args))
 
 
-@bp.get("/my/organisation")
-def my_organisation() -> tuple[str, int]:
+@bp.route("/my/organisation", methods=["GET", "POST"])
+def my_organisation() -> Response | tuple[str, int]:
+    """The member's organisation: its members, inviting colleagues, and where it is."""
     user = signed_in()
     if user.organisation is None:
         raise NotFound("no organisation")
-    return page("my_organisation.html", organisation=user.organisation)
+    organisation = user.organisation
+    if request.method == "GET":
+        form = {"address": organisation.address or "", "postcode": organisation.postcode or "",
+                "municipality": organisation.municipality or ""}
+        return page("my_organisation.html", organisation=organisation, form=form, errors={})
+    session = db_session()
+    scoping.load(session, user, Organisation, organisation.id, manage=True)
+    values = {"address": request.form.get("address", "").strip()[:300] or None,
+              **location_values(request.form)}
+    try:
+        registration.update_organisation(session, user, organisation, values)
+    except PlaceError as err:
+        return page("my_organisation.html", 400, organisation=organisation,
+                    form=request.form, errors=location_errors(err))
+    session.commit()
+    return redirect(url_for("web.my_organisation", saved=1))
 
 
 @bp.post("/organisations/<int:organisation_id>/invite")

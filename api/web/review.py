@@ -17,6 +17,7 @@ from api.db import db_session, send_mail
 from api.suggestion_index import suggestion_service
 from api.web.common import bp, form_number, page, signed_in
 from api.web.i18n import page_language
+from api.web.places import coarsest
 from api.web.plot import coordinate_plot, place_of
 from matchmaker import scoping, taxonomy, workflow
 from matchmaker.catalogue import to_doc
@@ -55,7 +56,8 @@ def _passes(stream: Stream, capacity: Capacity, filters: dict[str, str]) -> bool
         return False
     if service and service not in stream.services_wanted + capacity.services:
         return False
-    if municipality and municipality.lower() not in (stream.municipality or "").lower():
+    where = stream.municipality or stream.organisation.municipality or ""
+    if municipality and municipality.lower() not in where.lower():
         return False
     return not text or text.lower() in f"{stream.title} {capacity.title}".lower()
 
@@ -126,12 +128,13 @@ def _match_page(match: Match, status: int = 200, errors: dict[str, str] | None =
     contacts_shown = {o.id for o in (stream.organisation, capacity.organisation)
                       if scoping.may_see_contacts(session, user, o)}
     own_hub = match.hub_id if decides else capacity.organisation.hub_id
-    plot = coordinate_plot([place_of(stream, f"{stream.title} ({stream.organisation.name})"),
-                            place_of(capacity, capacity.organisation.name)])
+    places = [place_of(stream, f"{stream.title} ({stream.organisation.name})"),
+              place_of(capacity, f"{capacity.title} ({capacity.organisation.name})")]
+    plot = coordinate_plot(places)
     # free text only: show what the engine read from it, marked as such
     read = {"stream": to_doc(stream), "capacity": to_doc(capacity)}
     return page("match.html", status, match=match, pair=_pair(match.stream_id, match.capacity_id),
-                plot=plot, read=read,
+                plot=plot, read=read, precision=coarsest(*(p.precision for p in places)),
                 next_steps=workflow.TRANSITIONS[match.status] if decides else (),
                 decides=decides, contacts_shown=contacts_shown, own_hub=own_hub,
                 reason_codes=workflow.REASON_CODES, errors=errors or {},

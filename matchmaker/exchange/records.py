@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from matchmaker.places.gazetteer import EXACT
+from matchmaker.places.geocode import place_columns
 from matchmaker.taxonomy import normalise_ewc
 from models import Capacity, Contact, Hub, Organisation, Stream
 
@@ -24,12 +26,14 @@ def _date(value: str | None) -> date | None:
 
 
 def _location_columns(record: dict[str, Any], with_place: bool = True) -> dict[str, Any]:
+    """Coordinates as given, else geocoded from the postcode and municipality (validated
+    before, so the gazetteer finds them)."""
     location = record.get("location") or {}
     columns = {"lat": _float(location.get("lat")), "lon": _float(location.get("lon"))}
-    if with_place:
-        columns |= {"postcode": location.get("postcode"),
-                    "municipality": location.get("municipality")}
-    return columns
+    if not with_place:
+        return columns
+    return place_columns({**columns, "postcode": location.get("postcode"),
+                          "municipality": location.get("municipality")})
 
 
 def _amount_columns(record: dict[str, Any], field: str) -> dict[str, Any]:
@@ -79,9 +83,8 @@ def stream_columns(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def capacity_columns(record: dict[str, Any]) -> dict[str, Any]:
-    # Capacities have no postcode/municipality columns: only the coordinates are kept.
     return {
-        **_item_columns(record), **_location_columns(record, with_place=False),
+        **_item_columns(record), **_location_columns(record),
         **_amount_columns(record, "capacity"),
         "services": list(record.get("services") or []),
         "service_radius_km": _float(record.get("service_radius_km")),
@@ -100,9 +103,11 @@ def _number(value: float | None) -> float | int | None:
 
 
 def _location(row: Hub | Organisation | Stream | Capacity) -> dict[str, Any]:
+    # Points the gazetteer found are not data of the record: the importer finds them again.
+    given = getattr(row, "location_precision", None) in (None, EXACT)
     return _compact({"postcode": getattr(row, "postcode", None),
                      "municipality": getattr(row, "municipality", None),
-                     "lat": row.lat, "lon": row.lon})
+                     "lat": row.lat if given else None, "lon": row.lon if given else None})
 
 
 def _amount(row: Stream | Capacity, field: str) -> dict[str, Any]:

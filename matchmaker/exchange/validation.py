@@ -16,6 +16,7 @@ from typing import Any
 
 from matchmaker import taxonomy
 from matchmaker.errors import FieldError, ValidationError
+from matchmaker.places import PlaceError, gazetteer
 from matchmaker.taxonomy import parse_ewc
 
 FORMAT = "circular-match-exchange/1"
@@ -160,10 +161,29 @@ def _check_fields(
 
 
 _MATERIAL = _one_of(taxonomy.MATERIALS, "the material ids of the vocabulary")
-_LOCATION = _object({
+_LOCATION_FIELDS = _object({
     "lat": _number(-90, 90), "lon": _number(-180, 180),
     "postcode": _string, "municipality": _string,
 })
+
+
+def _location(value: Any, path: str) -> list[FieldError]:
+    """The fields, and a postcode or municipality that must be found in the gazetteer when
+    no coordinates come with it (explicit coordinates win, so their labels are not checked)."""
+    errors = _LOCATION_FIELDS(value, path)
+    if errors or value.get("lat") is not None and value.get("lon") is not None:
+        return errors
+    if value.get("lat") is not None or value.get("lon") is not None:
+        missing = "lon" if value.get("lat") is not None else "lat"
+        return _err(f"{path}.{missing}", "give lat and lon together")
+    try:
+        gazetteer().locate(value.get("postcode"), value.get("municipality"))
+    except PlaceError as err:
+        return err.under(f"{path}.").errors
+    return []
+
+
+_LOCATION = _location
 _LANGUAGE = _one_of(taxonomy.LANGUAGES)
 _EWC_CODES = _list_of(_text_rule(ewc_problem))
 
