@@ -1,7 +1,7 @@
 """Places: a street address for organisations, a site of their own for capacities, and how
 each point was found; stored postcodes and municipalities are geocoded.
 
-Revision ID: 0006_places
+Revision ID: 0004_places
 Revises: 0003
 Create Date: 2026-11-30 11:30:00
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 from matchmaker.places.geocode import geocode_stored
 
-revision = "0006_places"
+revision = "0004_places"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
