@@ -50,9 +50,7 @@ def create_user(session: Session, actor: User, values: dict[str, Any]) -> User:
         raise ValidationError([FieldError("organisation_id", f"no organisation {organisation_id}")])
     user = User(email=email, password_hash=hash_password(values.pop("password")), hubs=hubs,
                 organisation_id=organisation_id, **values)
-    session.add(user)
-    audit.record(session, actor, "create", user,
-                 after={**audit.snapshot(user), "hub_ids": sorted(h.id for h in hubs)})
+    audit.record_creation(session, actor, user, hub_ids=sorted(h.id for h in hubs))
     return user
 
 
