@@ -62,9 +62,7 @@ def gdpr_retention_command(days: int | None) -> None:
         erased = apply_retention(session, days if days is not None else s.contact_retention_days)
         session.commit()
     engine.dispose()
-    mailer = Mailer(s)
-    for email in erased:
-        mailer.forget(email)
+    Mailer(s).forget(lambda raw: any(traces.found_in_mail(raw) for traces in erased))
     click.echo(f"{len(erased)} contact(s) erased")
 
 

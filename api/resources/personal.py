@@ -64,10 +64,10 @@ class ContactErasure(MethodView):
     def post(self, contact_id: int) -> None:
         """Erase a contact's personal data everywhere (database and mail outbox)."""
         contact = _managed_contact(contact_id)
-        email = gdpr.erase_contact(db_session(), require_user(), contact)
+        traces = gdpr.erase_contact(db_session(), require_user(), contact)
         db_session().commit()
-        if email:
-            current_app.extensions["matchmaker.mailer"].forget(email)
+        if traces:
+            current_app.extensions["matchmaker.mailer"].forget(traces.found_in_mail)
 
 
 @blp.route("/organisations/<int:organisation_id>/personal-data")
