@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
@@ -204,3 +206,27 @@ def test_erasure_removes_the_mails_that_hold_the_person_once_decoded(api_app, ht
     assert not any(long_address in text or "Renée" in text or "123 45 67" in text
                    for text in left)
     assert any("nieuw@example.org" in text for text in left)
+
+
+def test_no_file_of_a_sqlite_database_keeps_an_erased_contact(http, world, db_url):
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the files of a SQLite database; PostgreSQL keeps its own (docs/security.md)")
+    folder = Path(sa.make_url(db_url).database).parent
+    traces = {"name": "Wannes Vandeputte-Oost", "email": "wannes.oost@voorbeeld-firma.example",
+              "phone": "+32 470 99 88 77"}
+    status, _, contact = http.post(f"/api/v1/organisations/{world.ids['org_co_a']}/contacts",
+                                   json=traces, token=world.tokens["co_a"])
+    assert status == 201
+    # the organisation invited her too: a row (and an index entry) to remove
+    assert http.post(f"/api/v1/organisations/{world.ids['org_co_a']}/invitations",
+                     json={"email": traces["email"]}, token=world.tokens["co_a"])[0] == 201
+
+    def files_holding(value: str) -> list[str]:
+        return [p.name for p in folder.glob("matchmaker.sqlite*")
+                if value.encode() in p.read_bytes()]
+
+    assert files_holding(traces["email"])  # the test can see it before
+    assert http.post(f"/api/v1/contacts/{contact['id']}/erasure",
+                     token=world.tokens["co_a"])[0] == 204
+    assert {key: files_holding(value) for key, value in traces.items()} == {
+        key: [] for key in traces}

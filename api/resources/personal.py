@@ -23,6 +23,14 @@ blp = Blueprint("personal", __name__, url_prefix="/api/v1",
 blp.before_request(lambda: require_user() and None)
 
 
+def purge_copies(*erased: gdpr.Traces) -> None:
+    """After the commit: the erased data's copies in the outbox and the database's log."""
+    if not gdpr.purge_copies(current_app.extensions["matchmaker.engine"],
+                             current_app.extensions["matchmaker.mailer"], list(erased)):
+        current_app.logger.warning("the database's write-ahead log was busy after an "
+                                   "erasure; the next erasure empties it")
+
+
 def _managed_contact(contact_id: int) -> Contact:
     session, user = db_session(), require_user()
     contact = session.get(Contact, contact_id)
@@ -66,8 +74,7 @@ class ContactErasure(MethodView):
         contact = _managed_contact(contact_id)
         traces = gdpr.erase_contact(db_session(), require_user(), contact)
         db_session().commit()
-        if traces:
-            current_app.extensions["matchmaker.mailer"].forget(traces.found_in_mail)
+        purge_copies(traces)
 
 
 @blp.route("/organisations/<int:organisation_id>/personal-data")

@@ -20,8 +20,8 @@ from .traces import Traces
 
 
 def erase_contact(session: Session, actor: User | None, contact: Contact) -> Traces:
-    """Remove a contact's personal data everywhere it is held; returns what was removed, so
-    the caller can find it in places outside the database (the mail outbox)."""
+    """Remove a contact's personal data everywhere it is held; returns what was removed, for
+    `purge_copies` to find it outside the database rows once committed."""
     traces = Traces(email=contact.email, name=contact.name, phone=contact.phone)
     email = contact.email
     before = audit.snapshot(contact)
@@ -65,7 +65,7 @@ def inactive_contacts(session: Session, inactive_days: int,
 def apply_retention(session: Session, inactive_days: int,
                     now: datetime | None = None) -> list[Traces]:
     """Erase every contact inactive for longer than the retention period; returns what was
-    erased (for purging the outbox), never logged."""
+    erased (for `purge_copies`), never logged."""
     return [erase_contact(session, None, contact)
             for contact in inactive_contacts(session, inactive_days, now)]
 
