@@ -106,6 +106,21 @@ def matches_visible(user: User) -> ColumnElement[bool]:
     )
 
 
+def users_erasable(user: User) -> ColumnElement[bool]:
+    """Accounts `user` may erase: their own; a facilitator, those of the members of their
+    hubs' organisations; an admin, every one. Members run their organisation together with
+    no manager among them, so none erases a colleague (the hub's facilitator does); the
+    API answers every other account with a 404, as if it did not exist."""
+    if is_admin(user):
+        return sa.true()
+    own = User.id == user.id
+    if user.role != "facilitator":
+        return own
+    members = sa.and_(User.role == "member", User.organisation_id.in_(
+        sa.select(Organisation.id).where(Organisation.hub_id.in_(hub_ids(user)))))
+    return sa.or_(own, members)
+
+
 def hubs_managed(user: User) -> ColumnElement[bool]:
     return sa.true() if is_admin(user) else sa.false()
 

@@ -13,8 +13,7 @@ from click.testing import CliRunner
 
 from matchmaker import gdpr
 from matchmaker.mail import decoded_text
-from matchmaker.tokens import start_sign_in, user_for_sign_in
-from models import AuditEntry, Contact, Organisation, PasswordFailure, SignIn, User
+from models import AuditEntry, Contact, Organisation
 from tests.conftest import PASSWORD
 
 ADDRESS = "person-se-b@example.org"
@@ -81,26 +80,6 @@ def test_erased_address_is_found_nowhere_and_kpis_still_add_up(
     assert next(r for r in report["rows"] if r["kpi"] == "matches_introduced")["value"] == 1
 
 
-def test_erasing_an_address_also_closes_the_account_that_used_it(world, session_factory):
-    with session_factory() as session:
-        organisation = session.get(Organisation, world.ids["org_co_a"])
-        contact = Contact(organisation=organisation, name="Co", email="CO-A@example.org")
-        session.add(contact)
-        secret = start_sign_in(session, session.get(User, world.ids["user_co_a"]))
-        session.add(PasswordFailure(scope="account", key="co-a@example.org", at=1.0))
-        session.flush()
-        gdpr.erase_contact(session, None, contact)
-        session.commit()
-        user = session.get(User, world.ids["user_co_a"])
-        assert user.email.endswith("@invalid") and not user.is_active
-        assert user.password_hash is None
-        # the browser that was signed in is signed out, not only refused while switched off
-        assert session.scalar(sa.select(sa.func.count()).select_from(SignIn)) == 0
-        assert user_for_sign_in(session, secret) is None
-        # nor are the wrong passwords typed for the address kept
-        assert session.scalar(sa.select(sa.func.count()).select_from(PasswordFailure)) == 0
-
-
 def test_signing_in_on_the_web_page_counts_as_activity_for_retention(api_app, world,
                                                                        session_factory):
     with session_factory() as session:
@@ -161,22 +140,23 @@ def test_contacts_are_added_and_corrected_by_those_who_manage_the_organisation(h
                       token=world.tokens["fac_b"])[0] == 404
 
 
-def test_signing_in_keeps_the_matching_contact_from_expiring(http, world, session_factory):
-    from conftest import PASSWORD
-
+def test_signing_in_keeps_the_matching_contact_of_ones_own_organisation_from_expiring(
+        http, world, session_factory):
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=900)
     with session_factory() as session:
-        contact = Contact(organisation_id=world.ids["org_co_a"], name="Co A",
-                          email="co-a@example.org",
-                          created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=900))
-        session.add(contact)
+        own, elsewhere = (Contact(organisation_id=world.ids[org], name="Co A",
+                                  email="co-a@example.org", created_at=long_ago)
+                          for org in ("org_co_a", "org_se_b"))
+        session.add_all([own, elsewhere])
         session.commit()
-        contact_id = contact.id
     assert http.post("/api/v1/session", json={"email": "co-a@example.org",
                                               "password": PASSWORD})[0] == 200
     with session_factory() as session:
         gdpr.apply_retention(session, inactive_days=365)
         session.commit()
-        assert session.get(Contact, contact_id).email == "co-a@example.org"
+        assert session.get(Contact, own.id).email == "co-a@example.org"
+        # another organisation's contact is not kept alive by an address typed into it
+        assert session.get(Contact, elsewhere.id).erased_at is not None
 
 
 def test_erasure_removes_the_mails_that_hold_the_person_once_decoded(api_app, http, world):
