@@ -29,8 +29,9 @@ def test_export_holds_the_organisation_its_people_items_and_matches(http, world)
     http.post("/api/v1/matches", json={"stream_id": world.ids["stream_b"],
                                        "capacity_id": world.ids["capacity_b"]},
               token=world.tokens["fac_b"])
+    # the hub's facilitator reads the proposed match; the organisation itself does not yet
     status, _, document = http.get(f"/api/v1/organisations/{world.ids['org_se_b']}/personal-data",
-                                   token=world.tokens["se_b"])
+                                   token=world.tokens["fac_b"])
     assert status == 200
     assert document["organisation"]["name"] == "SE B"
     assert document["contacts"][0]["email"] == ADDRESS

@@ -93,7 +93,8 @@ class UserErasure(MethodView):
 class PersonalData(MethodView):
     @blp.response(200, PersonalDataOut)
     def get(self, organisation_id: int) -> dict[str, Any]:
-        """Everything held about an organisation and its people, as one document."""
+        """Everything held about an organisation and its people, as one document: the rows
+        and fields your own reads of them show (no match you cannot open, no hub's note)."""
         session, user = db_session(), require_user()
         organisation = scoping.load(session, user, Organisation, organisation_id, manage=True)
-        return gdpr.export_organisation(session, organisation)
+        return gdpr.export_organisation(session, user, organisation)
