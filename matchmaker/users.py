@@ -58,6 +58,8 @@ def update_user(session: Session, actor: User, user: User, values: dict[str, Any
     """Change hubs, display name, language or switch the account on or off."""
     if user.id == actor.id and values.get("is_active") is False:
         raise Conflict("you cannot switch off your own account")
+    if user.erased_at is not None:
+        raise Conflict(f"account {user.id} is erased; it cannot be changed")
     before = {**audit.snapshot(user), "hub_ids": sorted(h.id for h in user.hubs)}
     values = dict(values)
     if "hub_ids" in values:
