@@ -84,3 +84,7 @@ def test_forget_removes_only_the_mails_holding_the_person(mailer):
     assert mailer.forget(PERSON.found_in_mail) == 2
     [left] = mailer.outbox_files()
     assert "Jan Peeters" in decoded_text(left.read_bytes())
+
+
+def test_what_was_erased_does_not_show_when_printed_or_logged():
+    assert LONG_ADDRESS not in repr(PERSON) and "Abeele" not in f"{PERSON} {[PERSON]}"

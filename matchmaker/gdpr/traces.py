@@ -19,7 +19,7 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).casefold()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # no repr: a log line must never show what was erased
 class Traces:
     """The personal data an erasure removed; kept in memory only, never stored or logged."""
 
