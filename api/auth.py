@@ -62,7 +62,7 @@ def sign_in(user: User) -> None:
     """Start a new sign-in for `user` in this browser and commit it. The cookie starts
     afresh (a session planted before cannot be taken over), keeping only the language."""
     _restart_cookie(**{SIGN_IN_KEY: start_sign_in(db_session(), user)})
-    mark_active(db_session(), user.email)  # GDPR retention counts from the last sign-in
+    mark_active(db_session(), user)  # GDPR retention counts from the last sign-in
     db_session().commit()
     g.user = user
 
@@ -143,7 +143,7 @@ class TokensResource(MethodView):
         """Create an API token; its secret is in this response only."""
         user = _password_user(data["email"], data["password"])
         token, secret = create_api_token(db_session(), user, data.get("name", ""))
-        mark_active(db_session(), user.email)
+        mark_active(db_session(), user)
         db_session().commit()
         return {"id": token.id, "name": token.name, "created_at": token.created_at,
                 "token": secret}

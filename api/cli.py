@@ -52,19 +52,22 @@ def serve_command(host: str, port: int, workers: int | None, dev: bool) -> None:
               help="Inactivity period [default: MATCHMAKER_CONTACT_RETENTION_DAYS, 3 years]")
 def gdpr_retention_command(days: int | None) -> None:
     """Erase the personal data of contacts inactive for longer than the retention period."""
-    from matchmaker.gdpr import apply_retention
+    from matchmaker.gdpr import apply_retention, purge_copies
     from matchmaker.mail import Mailer
     from models import make_engine, make_session_factory
 
     s = settings()
     engine = make_engine(s.database_url)
-    with make_session_factory(engine)() as session:
-        erased = apply_retention(session, days if days is not None else s.contact_retention_days)
-        session.commit()
-    engine.dispose()
-    mailer = Mailer(s)
-    for email in erased:
-        mailer.forget(email)
+    try:
+        with make_session_factory(engine)() as session:
+            erased = apply_retention(session, days if days is not None
+                                     else s.contact_retention_days)
+            session.commit()
+        if not purge_copies(engine, Mailer(s), erased):
+            click.echo("the database's write-ahead log was busy; the next erasure empties it",
+                       err=True)
+    finally:
+        engine.dispose()
     click.echo(f"{len(erased)} contact(s) erased")
 
 

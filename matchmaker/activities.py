@@ -33,9 +33,7 @@ def record_activity(session: Session, actor: User, hub: Hub, kind: str, date: dt
     activity = Activity(hub=hub, kind=kind, date=date, title=title,
                         other_participants=other_participants,
                         organisations=_organisations(session, organisation_ids or []))
-    session.add(activity)
-    audit.record(session, actor, "create", activity,
-                 after={**audit.snapshot(activity), "organisation_ids": organisation_ids or []})
+    audit.record_creation(session, actor, activity, organisation_ids=organisation_ids or [])
     return activity
 
 

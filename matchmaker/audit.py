@@ -53,7 +53,16 @@ def snapshot(obj: Base) -> dict[str, Any]:
 
 def record(session: Session, actor: User | None, action: str, obj: Base,
            before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> AuditEntry:
-    """Append an entry for `action` on `obj`; flushes so a new object has its id."""
+    """Append an entry for `action` on `obj` that exists in the database already.
+
+    A new object is recorded with `record_creation`: a snapshot taken before the flush
+    would say neither its id nor where it was created (ids set through relationships
+    are only filled in by the flush), so it is refused here.
+    """
+    state = sa.inspect(obj)
+    if state.transient or state.pending:
+        raise ValueError(f"{obj.__table__.name}: a new object is recorded with "
+                         "record_creation, after its flush")
     session.flush()
     entry = AuditEntry(
         actor_id=actor.id if actor is not None else None,
@@ -65,6 +74,15 @@ def record(session: Session, actor: User | None, action: str, obj: Base,
     )
     session.add(entry)
     return entry
+
+
+def record_creation(session: Session, actor: User | None, obj: Base, action: str = "create",
+                    **extra: Any) -> AuditEntry:
+    """Add `obj` to the session and record its creation: the snapshot is taken after the
+    flush, so the entry holds the new row's id and the ids of what it belongs to."""
+    session.add(obj)
+    session.flush()
+    return record(session, actor, action, obj, after={**snapshot(obj), **extra})
 
 
 def record_event(session: Session, actor: User | None, action: str, entity: str,

@@ -221,8 +221,7 @@ def set_target(session: Session, actor: User, hub_id: int, year: int, kpi: str,
         KpiTarget.hub_id == hub_id, KpiTarget.year == year, KpiTarget.kpi == kpi))
     if existing is None:
         existing = KpiTarget(hub_id=hub_id, year=year, kpi=kpi, target=target)
-        session.add(existing)
-        audit.record(session, actor, "create", existing, after=audit.snapshot(existing))
+        audit.record_creation(session, actor, existing)
         return existing
     before = audit.snapshot(existing)
     existing.target = target

@@ -7,11 +7,14 @@ given in the URL.
 """
 from __future__ import annotations
 
+import html
 import smtplib
 import ssl
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email import message_from_bytes, policy
+from email.message import EmailMessage, Message
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -23,6 +26,39 @@ class Mail:
     to: str
     subject: str
     body: str
+
+
+def _headers(part: Message) -> list[str]:
+    lines = []
+    for key in part.keys():
+        try:
+            # the policy decodes encoded words (=?utf-8?q?...?=) and unfolds long lines
+            lines += [f"{key}: {value}" for value in part.get_all(key, [])]
+        except (ValueError, TypeError, LookupError):
+            lines.append(f"{key}: {part.get(key, '')}")
+    return lines
+
+
+def _body(part: Message) -> str:
+    payload = part.get_payload(decode=True) or b""  # undoes quoted-printable and base64
+    try:
+        text = payload.decode(part.get_content_charset() or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        text = payload.decode("utf-8", errors="replace")
+    return html.unescape(text) if part.get_content_type() == "text/html" else text
+
+
+def decoded_text(raw: bytes) -> str:
+    """A mail as its reader sees it: every header and every part's body decoded (encoded
+    words, quoted-printable with its soft line breaks, base64, charsets, HTML entities), so
+    that what it says can be searched for."""
+    message = message_from_bytes(raw, policy=policy.default)
+    lines: list[str] = []
+    for part in message.walk():
+        lines += _headers(part)
+        if not part.is_multipart():
+            lines.append(_body(part))
+    return "\n".join(lines)
 
 
 class Mailer:
@@ -65,12 +101,12 @@ class Mailer:
     def outbox_files(self) -> list[Path]:
         return sorted(self.outbox.glob("*.eml")) if self.outbox.exists() else []
 
-    def forget(self, address: str) -> int:
-        """Delete outbox files addressed to or mentioning `address` (GDPR erasure)."""
+    def forget(self, holds: Callable[[bytes], bool]) -> int:
+        """Delete the outbox mails for which `holds(raw mail)` is true (GDPR erasure: see
+        `gdpr.Traces.found_in_mail`); returns how many."""
         removed = 0
-        needle = address.lower().encode()
         for path in self.outbox_files():
-            if needle in path.read_bytes().lower():
+            if holds(path.read_bytes()):
                 path.unlink()
                 removed += 1
         return removed

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from models import Contact, Decision, Match, Organisation
 
-from . import taxonomy
+from . import scoping, taxonomy
 from .mail import Mail
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -135,11 +135,18 @@ def decision_mails(match: Match, decision: Decision,
         language = language_of(organisation)
         values = {"stream": match.stream.title, "capacity": match.capacity.title,
                   "status": STATUS_WORDS[decision.to_status][language],
-                  "note": f"\n{decision.note}\n" if decision.note else ""}
+                  "note": _party_note(decision)}
         mails += [Mail(to, _text("decision_subject", language, **values),
                        _text("decision_body", language, **values))
                   for to in recipients(organisation)]
     return mails
+
+
+def _party_note(decision: Decision) -> str:
+    # the parties read what `scoping` lets them: today's note is the hub's own
+    if "note" in scoping.hidden_fields(None, Decision) or not decision.note:
+        return ""
+    return f"\n{decision.note}\n"
 
 
 def approval_mails(organisation: Organisation) -> list[Mail]:

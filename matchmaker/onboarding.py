@@ -40,8 +40,7 @@ def invite(session: Session, actor: User, organisation: Organisation, email: str
     invitation = Invitation(email=email, organisation=organisation, role="member",
                             token_hash=hashed, invited_by=actor,
                             expires_at=utcnow() + ttl)
-    session.add(invitation)
-    audit.record(session, actor, "invite", invitation, after=audit.snapshot(invitation))
+    audit.record_creation(session, actor, invitation, action="invite")
     return invitation, secret
 
 
@@ -80,8 +79,9 @@ def register(session: Session, hub: Hub, values: dict[str, Any], email: str, pas
     user = User(email=email, password_hash=hash_password(password), display_name=display_name,
                 role="member", organisation=organisation, is_active=False,
                 language=values.get("language") or "nl")
-    session.add_all([organisation, user])
-    audit.record(session, None, "register", organisation, after=audit.snapshot(organisation))
+    session.add(user)
+    # the person registering is the one who did it, although they cannot sign in yet
+    audit.record_creation(session, user, organisation, action="register")
     return organisation, user
 
 

@@ -35,8 +35,7 @@ Item = Stream | Capacity
 
 
 def _create(session: Session, actor: User, obj: T) -> T:
-    session.add(obj)
-    audit.record(session, actor, "create", obj, after=audit.snapshot(obj))
+    audit.record_creation(session, actor, obj)
     return obj
 
 
@@ -163,8 +162,7 @@ def _refuse_when_matched(session: Session, where: sa.ColumnElement[bool], what: 
 def add_contact(session: Session, actor: User, organisation: Organisation,
                 values: dict[str, Any]) -> Contact:
     contact = Contact(organisation=organisation, **values)
-    session.add(contact)
-    audit.record(session, actor, "create", contact, after=audit.snapshot(contact))
+    audit.record_creation(session, actor, contact)
     return contact
 
 

@@ -8,6 +8,10 @@ signed-in user in every hub, because matching crosses hub borders; drafts and
 pending organisations only to those who manage them. A match belongs to the
 facilitators of its stream's hub; the capacity's hub sees it read-only, and
 the two parties see it once they have been introduced.
+
+Lists and exports (the personal-data export included) take the same clauses,
+so they never hold a row its single read refuses; `hidden_fields` says which
+fields of a visible row stay with the hubs.
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from models import Capacity, Hub, Match, Organisation, Stream, User
+from models import Activity, Capacity, Decision, Hub, Match, Organisation, Stream, User
 
 from .errors import NotFound, PermissionDenied
 
@@ -27,6 +31,11 @@ Item = Stream | Capacity
 # From here on both parties know each other: contacts and the match are shared with them.
 INTRODUCED_STATUSES: tuple[str, ...] = ("introduced", "agreed", "completed")
 SOCIAL_ENTERPRISE = "social_enterprise"
+
+# Fields that stay with the hubs: their facilitators and admins read them, the
+# organisations never, in no answer, page, export or mail. A decision's note is the
+# facilitator's internal note; a field meant for the parties is simply not listed here.
+HUB_ONLY_FIELDS: dict[type, tuple[str, ...]] = {Decision: ("note",)}
 
 
 def hub_ids(user: User) -> list[int]:
@@ -106,6 +115,38 @@ def matches_visible(user: User) -> ColumnElement[bool]:
     )
 
 
+def users_erasable(user: User) -> ColumnElement[bool]:
+    """Accounts `user` may erase: their own; a facilitator, those of the members of their
+    hubs' organisations; an admin, every one. Members run their organisation together with
+    no manager among them, so none erases a colleague (the hub's facilitator does); the
+    API answers every other account with a 404, as if it did not exist."""
+    if is_admin(user):
+        return sa.true()
+    own = User.id == user.id
+    if user.role != "facilitator":
+        return own
+    members = sa.and_(User.role == "member", User.organisation_id.in_(
+        sa.select(Organisation.id).where(Organisation.hub_id.in_(hub_ids(user)))))
+    return sa.or_(own, members)
+
+
+def activities_visible(user: User) -> ColumnElement[bool]:
+    """A hub's activities are its own work: for its facilitators (and admins)."""
+    if is_admin(user):
+        return sa.true()
+    if user.role == "facilitator":
+        return Activity.hub_id.in_(hub_ids(user))
+    return sa.false()
+
+
+def hidden_fields(user: User | None, model: type) -> tuple[str, ...]:
+    """The fields of a `model` row that `user` may not read although they see the row;
+    None stands for the parties, who read what they are mailed."""
+    if user is not None and (is_admin(user) or user.role == "facilitator"):
+        return ()
+    return HUB_ONLY_FIELDS.get(model, ())
+
+
 def hubs_managed(user: User) -> ColumnElement[bool]:
     return sa.true() if is_admin(user) else sa.false()
 
@@ -116,6 +157,7 @@ _VISIBLE = {
     Capacity: lambda user: items_visible(user, Capacity),
     Match: matches_visible,
     Hub: lambda user: sa.true(),
+    Activity: activities_visible,
 }
 _MANAGED = {
     Organisation: organisations_managed,

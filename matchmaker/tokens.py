@@ -86,8 +86,7 @@ def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken,
     """A new token for `user` and its secret; the secret cannot be recovered later."""
     secret, hashed = new_secret()
     token = ApiToken(user=user, name=name, token_hash=hashed)
-    session.add(token)
-    audit.record(session, user, "create", token, after=audit.snapshot(token))
+    audit.record_creation(session, user, token)
     return token, secret
 
 

@@ -50,9 +50,7 @@ def create_user(session: Session, actor: User, values: dict[str, Any]) -> User:
         raise ValidationError([FieldError("organisation_id", f"no organisation {organisation_id}")])
     user = User(email=email, password_hash=hash_password(values.pop("password")), hubs=hubs,
                 organisation_id=organisation_id, **values)
-    session.add(user)
-    audit.record(session, actor, "create", user,
-                 after={**audit.snapshot(user), "hub_ids": sorted(h.id for h in hubs)})
+    audit.record_creation(session, actor, user, hub_ids=sorted(h.id for h in hubs))
     return user
 
 
@@ -60,6 +58,8 @@ def update_user(session: Session, actor: User, user: User, values: dict[str, Any
     """Change hubs, display name, language or switch the account on or off."""
     if user.id == actor.id and values.get("is_active") is False:
         raise Conflict("you cannot switch off your own account")
+    if user.erased_at is not None:
+        raise Conflict(f"account {user.id} is erased; it cannot be changed")
     before = {**audit.snapshot(user), "hub_ids": sorted(h.id for h in user.hubs)}
     values = dict(values)
     if "hub_ids" in values:

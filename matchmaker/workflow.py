@@ -83,10 +83,8 @@ def take_suggestion(session: Session, actor: User, stream: Stream, capacity: Cap
     match = Match(stream=stream, capacity=capacity, hub_id=stream.organisation.hub_id,
                   score=score, features=_json_safe(features), scorer_version=scorer_version,
                   status="proposed")
-    session.add(match)
-    session.flush()
+    audit.record_creation(session, actor, match, action="propose")
     session.add(Decision(match=match, user=actor, from_status=None, to_status="proposed"))
-    audit.record(session, actor, "propose", match, after=audit.snapshot(match))
     return match
 
 

@@ -15,7 +15,14 @@ from .base import (
     Base,
     utcnow,
 )
-from .db import current_revision, downgrade, make_engine, make_session_factory, upgrade
+from .db import (
+    current_revision,
+    downgrade,
+    make_engine,
+    make_session_factory,
+    truncate_wal,
+    upgrade,
+)
 from .items import Capacity, Stream
 from .matches import Decision, Match, ScorerModel
 from .organisations import Contact, Hub, Organisation, normalise_enterprise_number
@@ -55,6 +62,7 @@ __all__ = [
     "downgrade",
     "make_engine",
     "make_session_factory",
+    "truncate_wal",
     "normalise_enterprise_number",
     "read_index_version",
     "upgrade",

@@ -42,6 +42,8 @@ class User(Base):
     language: Mapped[str] = mapped_column(sa.String(8), default="nl")
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # set when the account was erased: switched off for good, no address, name or password
+    erased_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
     hubs: Mapped[list[Hub]] = relationship(secondary=user_hubs, back_populates="facilitators")

@@ -85,3 +85,27 @@ def test_postgresql_urls_use_psycopg_3() -> None:
         engine = make_engine(url)
         assert engine.dialect.driver == "psycopg"
         engine.dispose()
+
+
+def test_downgrading_the_erasure_column_keeps_accounts_and_their_tokens(db_url: str) -> None:
+    # rebuilding `users` (SQLite batch mode) would cascade to api_tokens and sign_ins
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text(
+                "INSERT INTO users (id, email, display_name, role, language, is_active,"
+                " created_at) VALUES (1, 'a@example.org', '', 'admin', 'nl', true,"
+                " '2026-01-01')"))
+            connection.execute(sa.text(
+                "INSERT INTO api_tokens (user_id, name, token_hash, created_at)"
+                " VALUES (1, 'laptop', 'h', '2026-01-01')"))
+        before = ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(
+            "0005_sec_data").down_revision
+        downgrade(db_url, before)
+        with engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT count(*) FROM api_tokens")).scalar() == 1
+            assert "erased_at" not in {c["name"] for c in sa.inspect(connection).get_columns(
+                "users")}
+    finally:
+        engine.dispose()

@@ -31,7 +31,10 @@ blp.before_request(lambda: require_user() and None)
 
 
 def _shown(match: Match) -> Shown:
-    return Shown(match, may_decide=scoping.may_manage(db_session(), require_user(), match))
+    user = require_user()
+    hidden = scoping.hidden_fields(user, Decision)
+    return Shown(match, may_decide=scoping.may_manage(db_session(), user, match),
+                 decisions=[Shown(d, hidden=hidden) for d in match.decisions])
 
 
 @blp.route("/matches")

@@ -41,9 +41,11 @@ def _views(pairs: list[tuple[int, int, Suggestion]], target: type[Stream] | type
                   Organisation.name, Organisation.hub_id)
         .join(Organisation, target.organisation_id == Organisation.id)
         .where(target.id.in_(ids)))}
+    # only a match the caller may open: its id would tell that the hub reviews the pair
     taken = dict(((m.stream_id, m.capacity_id), m.id) for m in session.execute(
         sa.select(Match.stream_id, Match.capacity_id, Match.id).where(sa.tuple_(
-            Match.stream_id, Match.capacity_id).in_([(s, c) for s, c, _ in pairs])))
+            Match.stream_id, Match.capacity_id).in_([(s, c) for s, c, _ in pairs]),
+            scoping.visible(require_user(), Match)))
         ) if pairs else {}
     out = []
     for (stream_id, capacity_id, s), item_id in zip(pairs, ids, strict=True):

@@ -1,7 +1,7 @@
 """Getting in: accepting an invitation with its code, registering an organisation (pending
 until its hub approves), the facilitator's overview of the hub's organisations, where
-members are invited, registrations approved and accounts switched off and on, and a
-member's page to invite colleagues. All through `matchmaker.onboarding` and `users`.
+members are invited, registrations approved and accounts switched off and on or erased,
+and a member's page to invite colleagues. All through `matchmaker.onboarding` and `users`.
 
 The invitation e-mail (from these pages and from the API alike) links to the page that
 accepts it, with the code filled in and in the invitee's language; the Referrer-Policy
@@ -14,12 +14,12 @@ from flask import session as cookie_session
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from api.db import db_session, send_mail
+from api.db import db_session, purge_copies, send_mail
 from api.web.common import bp, page, signed_in
 from api.web.i18n import LANGUAGES, page_language
 from api.web.places import location_errors, location_values
 from api.web.review import facilitated_hub
-from matchmaker import notifications, onboarding, registration, scoping, taxonomy, users
+from matchmaker import gdpr, notifications, onboarding, registration, scoping, taxonomy, users
 from matchmaker.accounts import MIN_PASSWORD_LENGTH
 from matchmaker.errors import Conflict, NotFound
 from matchmaker.places import PlaceError, gazetteer
@@ -233,3 +233,23 @@ def switch_member(user_id: int) -> Response:
     session.commit()
     return redirect(url_for("web.hub_organisations", hub_id=member.organisation.hub_id,
                             _anchor=f"org-{member.organisation_id}"))
+
+
+@bp.post("/members/<int:user_id>/erasure")
+def erase_member(user_id: int) -> Response | tuple[str, int]:
+    """A facilitator erases a member account of the hub's organisations for good, once the
+    box saying so is ticked; the same rule and the same erasure as the API."""
+    actor, session = signed_in(), db_session()
+    member = session.scalar(sa.select(User).where(
+        User.id == user_id, User.role == "member", User.erased_at.is_(None),
+        scoping.users_erasable(actor)))
+    if member is None or member.organisation is None:
+        raise NotFound(f"account {user_id} not found")
+    if request.form.get("confirm") != "1":
+        return page("error.html", 400, title=_("Account not erased"),
+                    message=_("Tick the box to confirm: an erasure cannot be undone."))
+    organisation = member.organisation
+    traces = gdpr.erase_user(session, actor, member)
+    session.commit()
+    purge_copies(traces)
+    return _back_to(organisation)
