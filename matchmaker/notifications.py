@@ -15,13 +15,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Introduction: {other} for \u201c{stream}\u201d"},
     "introduced_body": {
         "nl": "Goeiedag,\n\nDe hub brengt u in contact met {other} voor \u201c{stream}\u201d "
-              "en \u201c{capacity}\u201d.\n\nContact:\n{contact}\n\nWaarom deze match:\n"
+              "en \u201c{capacity}\u201d.\n{note}\nContact:\n{contact}\n\nWaarom deze match:\n"
               "{reasons}\n\nMet circulaire groeten,\nde hub",
         "fr": "Bonjour,\n\nLe hub vous met en relation avec {other} pour \u00ab {stream} \u00bb "
-              "et \u00ab {capacity} \u00bb.\n\nContact :\n{contact}\n\nPourquoi ce match :\n"
+              "et \u00ab {capacity} \u00bb.\n{note}\nContact :\n{contact}\n\nPourquoi ce match :\n"
               "{reasons}\n\nSalutations circulaires,\nle hub",
         "en": "Hello,\n\nThe hub puts you in touch with {other} for \u201c{stream}\u201d and "
-              "\u201c{capacity}\u201d.\n\nContact:\n{contact}\n\nWhy this match:\n{reasons}\n\n"
+              "\u201c{capacity}\u201d.\n{note}\nContact:\n{contact}\n\nWhy this match:\n{reasons}\n\n"
               "Circular regards,\nthe hub"},
     "decision_subject": {
         "nl": "Match {status}: \u201c{stream}\u201d", "fr": "Match {status} : \u00ab {stream} \u00bb",
@@ -103,10 +103,12 @@ def party_languages(match: Match) -> set[str]:
     return {language_of(match.stream.organisation), language_of(match.capacity.organisation)}
 
 
-def introduction_mails(match: Match, reasons: dict[str, list[str]] | None = None
-                       ) -> list[Mail]:
-    """One mail to each party, in its own language, with the other's contact and the
-    match's `reasons` by language (see `party_languages`)."""
+def introduction_mails(match: Match, reasons: dict[str, list[str]] | None = None,
+                       decision: Decision | None = None) -> list[Mail]:
+    """One mail to each party, in its own language, with the other's contact, the
+    match's `reasons` by language (see `party_languages`) and the introducing
+    `decision`'s note to the parties."""
+    note = _party_note(decision) if decision is not None else ""
     stream_org, capacity_org = match.stream.organisation, match.capacity.organisation
     mails = []
     for own, other in ((stream_org, capacity_org), (capacity_org, stream_org)):
@@ -114,7 +116,7 @@ def introduction_mails(match: Match, reasons: dict[str, list[str]] | None = None
         values = {"other": other.name, "stream": match.stream.title,
                   "capacity": match.capacity.title,
                   "contact": _contact_lines(other, language),
-                  "reasons": _reasons(match, language, reasons)}
+                  "reasons": _reasons(match, language, reasons), "note": note}
         mails += [Mail(to, _text("introduced_subject", language, **values),
                        _text("introduced_body", language, **values))
                   for to in recipients(own)]
@@ -126,7 +128,7 @@ def decision_mails(match: Match, decision: Decision,
     """The mails a decision sends: introductions, or a status note to the parties once
     they know of the match (internal review steps are not mailed)."""
     if decision.to_status == "introduced":
-        return introduction_mails(match, reasons)
+        return introduction_mails(match, reasons, decision)
     if decision.to_status not in ("agreed", "completed", "withdrawn") or \
             decision.from_status in (None, "proposed", "accepted"):
         return []
@@ -143,10 +145,11 @@ def decision_mails(match: Match, decision: Decision,
 
 
 def _party_note(decision: Decision) -> str:
-    # the parties read what `scoping` lets them: today's note is the hub's own
-    if "note" in scoping.hidden_fields(None, Decision) or not decision.note:
+    # the parties read what `scoping` lets them: the internal note is the hub's own
+    if "note_to_parties" in scoping.hidden_fields(None, Decision) or \
+            not decision.note_to_parties:
         return ""
-    return f"\n{decision.note}\n"
+    return f"\n{decision.note_to_parties}\n"
 
 
 def approval_mails(organisation: Organisation) -> list[Mail]:

@@ -61,6 +61,7 @@ class Transition:
     expected_version: int
     reason_code: str | None = None
     note: str = ""
+    note_to_parties: str = ""
     agreement: Agreement | None = None
     completed_volume_kg: float | None = None
 
@@ -141,7 +142,7 @@ def decide(session: Session, actor: User, match: Match, change: Transition) -> D
                        "reload and decide again") from err
     decision = Decision(match=match, user=actor, from_status=from_status,
                         to_status=change.to_status, reason_code=change.reason_code,
-                        note=change.note)
+                        note=change.note, note_to_parties=change.note_to_parties)
     session.add(decision)
     old, new = audit.changed(before, audit.snapshot(match))
     audit.record(session, actor, "decide", match, before=old,

@@ -78,7 +78,9 @@ class Decision(Base):
     from_status: Mapped[str | None] = mapped_column(sa.String(16))
     to_status: Mapped[str] = mapped_column(sa.String(16))
     reason_code: Mapped[str | None] = mapped_column(sa.String(64))
+    # what the facilitator keeps for the hubs, and what the parties are told (mailed and shown)
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    note_to_parties: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     match: Mapped[Match] = relationship(back_populates="decisions")
     user: Mapped[User | None] = relationship(back_populates="decisions")

@@ -69,3 +69,39 @@ def test_unreachable_mail_server_does_not_undo_the_decision(api_app, http, world
     match = _introduce(http, world)
     _, _, current = http.get(f"/api/v1/matches/{match['id']}", token=world.tokens["fac_a"])
     assert current["status"] == "introduced"
+
+
+def test_the_note_to_the_parties_is_mailed_and_shown_to_them_the_internal_note_never(
+        api_app, http, world, smtp_inbox):
+    api_app.extensions["matchmaker.mailer"].smtp_url = smtp_inbox.url
+    fac = world.tokens["fac_a"]
+    _, _, match = http.post("/api/v1/matches", json={
+        "stream_id": world.ids["stream_a"], "capacity_id": world.ids["capacity_a"]}, token=fac)
+    notes = {"accepted": ("", "checked their certificates"),
+             "introduced": ("Bel elkaar deze week nog.", "they owe us a reply"),
+             "agreed": ("Ophaling start in maart.", "watch their cash flow")}
+    for status, (to_parties, internal) in notes.items():
+        _, _, current = http.get(f"/api/v1/matches/{match['id']}", token=fac)
+        body = {"to_status": status, "version": current["version"],
+                "note_to_parties": to_parties, "note": internal}
+        if status == "agreed":
+            body["agreement"] = {"volume_kg": 300, "period_start": "2027-01-01",
+                                 "period_end": "2027-12-31", "estimated_fte": 0.5}
+        code, _, decision = http.post(f"/api/v1/matches/{match['id']}/decisions", json=body,
+                                      token=fac)
+        assert code == 201, decision
+        assert (decision["note_to_parties"], decision["note"]) == (to_parties, internal)
+    texts = [m.get_content() for m in smtp_inbox.messages]
+    intro = [t for t in texts if "Bel elkaar deze week nog." in t]
+    agreed = [t for t in texts if "Ophaling start in maart." in t]
+    assert len(intro) == 2 and len(agreed) == 2  # each party once, for each step
+    assert not any(word in t for t in texts for word in
+                   ("certificates", "owe us", "cash flow"))
+    code, _, seen = http.get(f"/api/v1/matches/{match['id']}", token=world.tokens["co_a"])
+    assert code == 200
+    shown = {d["to_status"]: d for d in seen["decisions"]}
+    assert shown["agreed"]["note_to_parties"] == "Ophaling start in maart."
+    assert all("note" not in d for d in seen["decisions"])
+    _, _, hub_view = http.get(f"/api/v1/matches/{match['id']}", token=fac)
+    assert {d["to_status"]: d["note"] for d in hub_view["decisions"]}["agreed"] == \
+        "watch their cash flow"

@@ -410,3 +410,27 @@ def test_facilitator_registers_a_stream_for_an_organisation_of_the_hub(browser, 
         "title": "Paletten", "materials": "pallets", "action": "save", "status": "published"})
     assert response.status_code == 302
     assert "Paletten" in text(browser.get(f"/hubs/{world.ids['hub_a']}/organisations"))
+
+
+def test_introduction_form_mails_the_note_to_the_parties_and_keeps_the_internal_one(
+        api_app, browser, world):
+    browser.login("fac-a@example.org")
+    match_page = _take_first_suggestion(browser, world.ids["hub_a"], world.ids["stream_a"])
+    page = text(browser.get(match_page))
+    assert "Notitie voor de partijen" in page and "Interne notitie" in page
+    for step, notes in (("accepted", {}),
+                        ("introduced", {"note_to_parties": "Spreek af voor vrijdag.",
+                                        "note": "eerst hun attest nakijken"})):
+        version = re.search(r'name="version" value="(\d+)"',
+                            text(browser.get(match_page))).group(1)
+        assert browser.post(match_page + "/decide", {"to_status": step, "version": version,
+                                                     **notes}).status_code == 302
+    mailer = api_app.extensions["matchmaker.mailer"]
+    from matchmaker.mail import decoded_text
+
+    mails = [decoded_text(path.read_bytes()) for path in mailer.outbox_files()]
+    assert mails and all("Spreek af voor vrijdag." in m for m in mails)
+    assert not any("attest nakijken" in m for m in mails)
+    history = text(browser.get(match_page))
+    assert "aan de partijen: Spreek af voor vrijdag." in history
+    assert "intern: eerst hun attest nakijken" in history

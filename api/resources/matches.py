@@ -89,6 +89,7 @@ class Decisions(MethodView):
         change = workflow.Transition(
             to_status=data["to_status"], expected_version=data["version"],
             reason_code=data.get("reason_code"), note=data["note"],
+            note_to_parties=data["note_to_parties"],
             agreement=workflow.Agreement(**agreement) if agreement else None,
             completed_volume_kg=data.get("completed_volume_kg"))
         decision = workflow.decide(session, user, match, change)

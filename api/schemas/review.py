@@ -22,7 +22,10 @@ class DecisionOut(Schema):
     from_status = fields.String(dump_only=True, allow_none=True)
     to_status = fields.String(dump_only=True)
     reason_code = fields.String(dump_only=True, allow_none=True)
-    note = fields.String(dump_only=True)
+    note = fields.String(dump_only=True, metadata={
+        "description": "the facilitator's internal note: shown to the hubs only"})
+    note_to_parties = fields.String(dump_only=True, metadata={
+        "description": "what the facilitator tells both parties (mailed to them)"})
 
 
 class MatchOut(Schema):
@@ -68,7 +71,11 @@ class DecisionIn(Schema):
     to_status = fields.String(required=True, validate=validate.OneOf(MATCH_STATUSES))
     version = Id(required=True, metadata={"description": "the version you saw"})
     reason_code = fields.String(allow_none=True, validate=validate.OneOf(REASON_CODES))
-    note = fields.String(load_default="", validate=TEXT)
+    note = fields.String(load_default="", validate=TEXT,
+                         metadata={"description": "internal: stays with the hubs"})
+    note_to_parties = fields.String(
+        load_default="", validate=TEXT,
+        metadata={"description": "mailed to both parties and shown to them once introduced"})
     agreement = fields.Nested(AgreementIn, allow_none=True)
     completed_volume_kg = fields.Float(allow_none=True, validate=validate.Range(min=0))
 

@@ -176,7 +176,8 @@ def _transition(to_status: str, errors: dict[str, str]) -> workflow.Transition:
         errors["reason_code"] = _("Choose why this match is rejected.")
     return workflow.Transition(
         to_status=to_status, expected_version=request.form.get("version", type=int) or 0,
-        reason_code=reason, note=request.form.get("note", "").strip(), agreement=agreement,
+        reason_code=reason, note=request.form.get("note", "").strip(),
+        note_to_parties=request.form.get("note_to_parties", "").strip(), agreement=agreement,
         completed_volume_kg=completed)
 
 
