@@ -302,6 +302,19 @@ def extract_quantity(text: str, language: str = "nl") -> QuantitySuggestion | No
     return best[2] if best else None
 
 
+def weight_kg(text: str, language: str = "nl") -> float:
+    """A weight typed in a form field, in kg: "24000", "24.000 kg", "24 t", "2,5 ton" (a
+    number alone is kg). ValueError for anything else: a volume, pieces, a negative or
+    two numbers."""
+    toks = _lex(text, language)
+    if "-" in (text or "") or not toks or toks[0].kind != "num" or len(toks) > 2:
+        raise ValueError(f"not a weight: {text!r}")
+    unit = "kg" if len(toks) == 1 else _MASS.get(toks[1].text)
+    if unit not in ("kg", "t"):
+        raise ValueError(f"not a weight in kg or tonnes: {text!r}")
+    return toks[0].value * (1000.0 if unit == "t" else 1.0)
+
+
 def extract_radius_km(text: str, language: str = "nl") -> float | None:
     """The first distance in km: capacities name their service radius that way."""
     toks = _lex(text, language)
