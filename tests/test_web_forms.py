@@ -83,18 +83,25 @@ def test_a_choice_the_person_made_is_kept_as_it_is(company, session_factory):
     assert notice == "<p>Opgeslagen.</p>"
 
 
-def test_editing_ticks_suggestions_only_for_what_the_item_leaves_empty(
+def test_editing_shows_what_is_stored_with_the_suggestions_marked_not_ticked(
         company, world, session_factory):
-    with session_factory() as session:   # an imported stream: materials, no services
+    with session_factory() as session:   # its owner unticked the services the text suggests
         stream = session.get(Stream, world.ids["stream_a"])
         stream.title, stream.materials, stream.services_wanted = (
             "Werkkledij en laptops op te halen", ["workwear"], [])
         session.commit()
-    page = text(company.get(f"/streams/{world.ids['stream_a']}/edit"))
-    # its own choice stays; the laptops the text names are offered, not ticked
-    assert _checked(page, "materials") == {"workwear"}
+    path = f"/streams/{world.ids['stream_a']}/edit"
+    page = text(company.get(path))
+    assert _checked(page, "materials") == {"workwear"} and _checked(page, "services") == set()
+    assert 'name="offered_services" value="collection"' in page
     assert re.search(r'name="offered_materials" value="(ict_equipment|laptops|electronics)"', page)
-    assert _checked(page, "services") == {"collection"}   # empty: the suggestion is ticked
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    saved = company.post(path, {"title": "Werkkledij en laptops op te halen", "version": version,
+                                "materials": "workwear", "offered_services": "collection",
+                                "status": "published"})
+    assert saved.status_code == 302
+    with session_factory() as session:
+        assert session.get(Stream, world.ids["stream_a"]).services_wanted == []
 
 
 def test_a_capacity_takes_radius_and_workforce_from_its_text(api_app, world, session_factory):

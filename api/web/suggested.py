@@ -6,7 +6,7 @@ offered in hidden `offered_*` fields (the script keeps them current while typing
 
 - when the form is shown, suggestions not offered before are ticked and empty quantity,
   radius and workforce fields are filled; what the person unticked or cleared after it
-  was offered stays so;
+  was offered stays so (an item opened for editing has seen its suggestions already);
 - when it is saved, an empty choice takes the suggestions that were never offered (the
   page was sent without JavaScript and without asking for suggestions, or the text
   changed since); a choice the person made is kept as it is. What was taken this way is
@@ -109,16 +109,14 @@ def for_saving(form: MultiDict, found: Analysis | None, kind: str) -> tuple[Mult
 
 
 def seen_on_edit(form: MultiDict, found: Analysis | None, kind: str) -> MultiDict:
-    """An item opened for editing: suggestions for a field the item already fills count as
-    offered (shown, not ticked), so what its owner removed before is not ticked again;
-    `for_display` then ticks them for the fields it leaves empty."""
+    """An item opened for editing shows what is stored: the text's suggestions count as
+    offered (marked, not ticked), so what its owner unticked before is not ticked again.
+    Suggestions that come up as the text is changed are ticked as on a new item."""
     seeded = MultiDict(form)
     for name in CHOICES:
-        if form.getlist(name):
-            seeded.setlist(f"offered_{name}", _suggested(found, name))
-    if form.get("amount"):
+        seeded.setlist(f"offered_{name}", _suggested(found, name))
+    if found is not None and found.quantity is not None:
         seeded["offered_quantity"] = quantity_key(found)
     for name, value in _numbers(found, kind).items():
-        if form.get(name):
-            seeded[f"offered_{name}"] = value
+        seeded[f"offered_{name}"] = value
     return seeded
