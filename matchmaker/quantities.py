@@ -97,8 +97,8 @@ _PERIOD_PHRASES: dict[tuple[str, ...], _Period] = {
 }
 # Words that introduce a period noun ("per maand", "chaque mois", "tous les mois", "/an");
 # the counting ones may carry a number ("elke twee weken", "tous les 15 jours").
-_PERIOD_INTRO = frozenset(("per", "par", "a", "an", "each", "every", "elke", "elk", "iedere", "ieder",
-                           "chaque", "op", "vers", "/", "de", "het", "la", "le", "l"))
+_PERIOD_INTRO = frozenset(("per", "par", "a", "an", "each", "every", "elke", "elk", "iedere",
+                           "ieder", "chaque", "op", "vers", "/", "de", "het", "la", "le", "l"))
 # "300 kg de maand", "2 tonnes l'an" are rhythms; "tegen het einde van de maand", "à la fin
 # de la semaine" are deadlines.
 _ARTICLE_INTRO = frozenset(("de", "het", "la", "le", "l"))
@@ -118,7 +118,8 @@ _TIMES_WORDS = {"once": 1, "twice": 2, "thrice": 3, "eenmaal": 1, "tweemaal": 2,
 # "l'an dernier", "le mois prochain" name a moment, not a rhythm.
 _MOMENT_AFTER = frozenset(("dernier", "derniere", "passe", "passee", "prochain", "prochaine",
                            "precedent", "precedente", "suivant", "suivante", "geleden", "ago"))
-_PERIOD_WINDOW = 12   # tokens after the unit (French puts the period far: "... à collecter chaque mois")
+# tokens after the unit (French puts the period far: "... à collecter chaque mois")
+_PERIOD_WINDOW = 12
 _PERIOD_LEAD = 8      # tokens before the number ("chaque mois, nous avons environ 2 tonnes")
 _PEOPLE = {"mensen", "medewerkers", "werknemers", "doelgroepwerknemers", "personen", "arbeidskrachten",
            "trajectanten", "people", "employees", "workers", "persons", "staff", "personnes",

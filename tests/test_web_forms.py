@@ -28,8 +28,8 @@ def _stored(session_factory, model, title: str):
 
 
 def _checked(page: str, name: str) -> set[str]:
-    return set(re.findall(rf'<input type="checkbox" id="[^"]+" name="{name}" value="([^"]+)" checked>',
-                          page))
+    box = rf'<input type="checkbox" id="[^"]+" name="{name}" value="([^"]+)" checked>'
+    return set(re.findall(box, page))
 
 
 def test_saving_without_ticking_stores_what_the_text_says_and_says_so(
@@ -77,7 +77,8 @@ def test_a_choice_the_person_made_is_kept_as_it_is(company, session_factory):
     assert response.status_code == 302
     stream = _stored(session_factory, Stream, "Werkkledij")
     assert stream.materials == ["textiles"] and stream.services_wanted == ["sorting"]
-    assert (stream.quantity_amount, stream.quantity_unit, stream.quantity_per) == (500, "kg", "year")
+    assert (stream.quantity_amount, stream.quantity_unit,
+            stream.quantity_per) == (500, "kg", "year")
     notice = re.search(r'<div class="notice" role="status">(.*?)</div>',
                        text(company.get(response.location)), re.S).group(1)
     assert notice == "<p>Opgeslagen.</p>"
@@ -159,6 +160,7 @@ def test_the_agreement_is_drafted_in_kg_from_a_stream_in_tonnes(api_app, world, 
     assert "Afgesproken volume (kg): 18.500 kg (1 jan 2025 – 30 sep 2025)" in shown
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)   # pages, not storage
 def test_a_volume_that_is_no_weight_is_refused_on_its_field(api_app, world):
     facilitator = Browser(api_app.test_client()).login("fac-a@example.org")
     match = _walk_to_introduced(facilitator, world)
@@ -173,6 +175,7 @@ def test_a_volume_that_is_no_weight_is_refused_on_its_field(api_app, world):
     assert 'value="3 m3"' in page   # what was typed stays
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)   # pages, not storage
 @pytest.mark.parametrize("who, path, data, first", [
     ("co-a@example.org", "/streams/new", {"title": "", "amount": "veel", "action": "save"},
      ("title", "Titel: Geef een korte titel.")),
@@ -204,6 +207,7 @@ def test_a_failed_submit_puts_an_error_summary_linking_to_the_fields_first(
         assert re.search(rf'<(input|select|textarea) id="{name}"', page), name
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)   # pages, not storage
 def test_a_wrong_kpi_target_is_shown_on_its_fields_with_a_summary(api_app, world):
     facilitator = Browser(api_app.test_client()).login("fac-a@example.org")
     response = facilitator.post(f"/hubs/{world.ids['hub_a']}/kpi-targets",

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, jsonify, redirect, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -135,12 +136,12 @@ def _say_what_was_taken(kind: str, taken: suggested.Taken) -> None:
     if taken.quantity:
         amount, unit, per = taken.quantity
         title = _("Quantity") if kind == "streams" else _("Capacity")
-        parts.append(f"{colon(title)} {amount} {vocabulary_label(unit, 'unit')} "
-                     f"{vocabulary_label(per, 'period')}")
+        parts.append(f"{colon(title)} {format_decimal(float(amount))} "
+                     f"{vocabulary_label(unit, 'unit')} {vocabulary_label(per, 'period')}")
     for name, title in (("service_radius_km", _("Service radius (km)")),
                         ("target_group_fte", _("Target group FTE"))):
         if name in taken.numbers:
-            parts.append(f"{colon(title)} {taken.numbers[name]}")
+            parts.append(f"{colon(title)} {format_decimal(float(taken.numbers[name]))}")
     flash(_("Read from your description because it was left empty: %(found)s. Click the "
             "title to change what is not right.", found="; ".join(parts)))
 

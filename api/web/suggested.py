@@ -76,7 +76,8 @@ def for_display(form: MultiDict, found: Analysis | None, kind: str) -> MultiDict
         new = [s for s in _suggested(found, name) if s not in offered]
         shown.setlist(name, list(dict.fromkeys(form.getlist(name) + new)))
     q = found.quantity if found else None
-    if q is not None and not form.get("amount") and form.get("offered_quantity") != quantity_key(found):
+    if (q is not None and not form.get("amount")
+            and form.get("offered_quantity") != quantity_key(found)):
         shown["amount"], shown["unit"], shown["per"] = f"{q.amount:g}", q.unit, q.per
     for name, value in _numbers(found, kind).items():
         if not form.get(name) and form.get(f"offered_{name}") != value:

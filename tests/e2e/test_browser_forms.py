@@ -295,7 +295,8 @@ def test_french_pages_set_punctuation_apart_and_name_months_as_babel_does(chromi
     page.goto(f"/matches/{site['match']}")
     assert "Statut\u00a0:" in page.locator("p.meta").first.inner_text()
     loose = page.evaluate(r"""() => {
-        const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+        const main = document.querySelector('main');
+        const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
         const found = [];
         for (let n = walker.nextNode(); n; n = walker.nextNode()) {
             for (const m of n.textContent.matchAll(/(^|[^\u00a0\u202f])[:;?!](?=\s|$)/g))
