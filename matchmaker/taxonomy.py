@@ -1,7 +1,7 @@
 """The vocabularies of the exchange format: materials (a tree), services,
 recognitions, certifications, units and periods; their labels in nl/fr/en,
 the relations in the material tree, the link to EURAL codes, and the
-conversion of quantities to kg per month.
+conversion of quantities to kg per month and to kg over an agreement's period.
 
 Identifiers are English snake_case, as in `circular-match-exchange/1`.
 Labels and synonyms live in `matchmaker/data/*.json`; the synonyms are read by
@@ -9,7 +9,9 @@ Labels and synonyms live in `matchmaker/data/*.json`; the synonyms are read by
 """
 from __future__ import annotations
 
+import calendar
 import json
+from datetime import date, timedelta
 from importlib import resources
 
 from matchmaker import ewc
@@ -185,10 +187,51 @@ def to_kg_per_month(amount: float | None, unit: str | None, per: str | None,
     return kg / _MONTHS_PER_PERIOD[per]
 
 
+def mass_kg(amount: float | None, unit: str | None) -> float | None:
+    """A weighed amount in kg; None for pieces and volumes, whose weight is only a guess."""
+    if amount is None or unit not in _KG_PER:
+        return None
+    return amount * _KG_PER[unit]
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day (31 January + 1 is 28 February)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def months_between(start: date, end: date) -> float:
+    """Calendar months from `start` to `end`, both days included: 1 July to 30 June is 12,
+    a part month counts pro rata of its days."""
+    stop = end + timedelta(days=1)
+    months = (stop.year - start.year) * 12 + stop.month - start.month
+    while months > 0 and add_months(start, months) > stop:
+        months -= 1
+    anchor, following = add_months(start, months), add_months(start, months + 1)
+    return months + (stop - anchor).days / (following - anchor).days
+
+
+def kg_over_period(amount: float | None, unit: str | None, per: str | None,
+                   start: date, end: date) -> float | None:
+    """The kg a weighed quantity comes to from `start` to `end` (both included): a weekly
+    amount every 7 days, a monthly one every calendar month, a yearly one every 12 months,
+    a one-off batch once. None for pieces and volumes, or without a period."""
+    kg = mass_kg(amount, unit)
+    if kg is None or per not in _MONTHS_PER_PERIOD or end < start:
+        return None
+    if per == "once":
+        return kg
+    if per == "week":
+        return kg * ((end - start).days + 1) / 7
+    return kg * months_between(start, end) / _MONTHS_PER_PERIOD[per]
+
+
 __all__ = [
     "MATERIAL_PARENT", "MATERIALS", "SERVICES", "RECOGNITIONS", "CERTIFICATIONS",
     "ORGANISATION_KINDS", "LANGUAGES", "UNITS", "PERIODS", "MATERIAL_DATA", "SERVICE_DATA",
     "CERTIFICATION_DATA", "LABEL_KINDS", "label", "labels", "material_ancestors", "material_children",
     "material_relation", "materials_for_ewc", "ewc_materials", "normalise_ewc", "parse_ewc",
-    "kg_per_unit", "kg_per_m3", "to_kg_per_month",
+    "kg_per_unit", "kg_per_m3", "to_kg_per_month", "mass_kg", "add_months",
+    "months_between", "kg_over_period",
 ]

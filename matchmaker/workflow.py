@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models import Capacity, Decision, Match, Stream, User
 
-from . import audit
+from . import audit, taxonomy
 from .errors import Conflict, FieldError, ValidationError
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -51,6 +51,33 @@ class Agreement:
     estimated_hours: float | None = None
     estimated_fte: float | None = None
     new_service: bool = False
+
+
+@dataclass(frozen=True)
+class AgreementDraft:
+    """What an agreement on a stream would say by default, for the facilitator to correct:
+    a recurring weighed quantity over the coming year, a one-off batch as it is."""
+
+    kg_per_period: float | None     # the stream's quantity in kg (per its own period)
+    per: str | None
+    volume_kg: float | None         # over period_start..period_end (or the batch)
+    period_start: date | None
+    period_end: date | None
+
+
+def draft_agreement(stream: Stream, today: date) -> AgreementDraft:
+    """The stream's quantity in kg ("2 t per month" is 2,000 kg a month) and, when it is
+    weighed, the volume it comes to: a year from today for a recurring stream, the batch
+    for a one-off one. Pieces and volumes have no exact weight: no volume then."""
+    kg = taxonomy.mass_kg(stream.quantity_amount, stream.quantity_unit)
+    per = stream.quantity_per
+    if kg is None or per not in taxonomy.PERIODS:
+        return AgreementDraft(kg, per, None, None, None)
+    if per == "once":
+        return AgreementDraft(kg, per, kg, None, None)
+    end = taxonomy.add_months(today, 12) - timedelta(days=1)
+    volume = taxonomy.kg_over_period(stream.quantity_amount, stream.quantity_unit, per, today, end)
+    return AgreementDraft(kg, per, round(volume or 0), today, end)
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ def test_reasons_in_dutch_french_and_english(ranker):
         texts[language] = {r.code: r.text for r in top.reasons}
     assert texts["nl"]["material_covered"] == "Verwerkt textiel, waaronder dit materiaal"
     assert texts["nl"]["services_offered"] == "Biedt gevraagde diensten: ophaling, sortering"
-    assert texts["fr"]["services_offered"] == "Offre les services demandés : collecte, tri"
+    assert texts["fr"]["services_offered"] == "Offre les services demandés\u00a0: collecte, tri"
     assert texts["en"]["within_radius"] == "Within service area: 0 km of 40 km"
     assert texts["en"]["capacity_enough"] == "Capacity covers the volume"
 

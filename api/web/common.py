@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
@@ -19,6 +20,7 @@ from api.auth import current_user
 from api.problems import RETRY_AFTER_SECONDS
 from api.web.security import check_csrf
 from matchmaker.errors import Conflict, NotFound, PermissionDenied
+from matchmaker.quantities import weight_kg
 from models import User
 
 bp = Blueprint("web", __name__)
@@ -66,6 +68,22 @@ def form_number(form: Any, name: str, errors: dict[str, str],
     return value
 
 
+def form_weight_kg(form: Any, name: str, errors: dict[str, str],
+                   required: bool = False) -> float | None:
+    """A weight typed in a form field, in kg: a number is kg, tonnes are converted ("2,4 t");
+    problems go into `errors` under the field's name, in the page's language."""
+    raw = form.get(name, "").strip()
+    if not raw:
+        if required:
+            errors[name] = _("Fill this in.")
+        return None
+    try:
+        return weight_kg(raw, get_locale().language if get_locale() else "nl")
+    except ValueError:
+        errors[name] = _("Give a weight in kg or in tonnes, for example 2400, 2.400 kg or 2,4 t.")
+        return None
+
+
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(template, **context), status
 
@@ -110,7 +128,7 @@ OFFLINE_PAGE = (
     "<h1>Tijdelijk niet beschikbaar</h1><p>De databank is nu niet bereikbaar. Er werd niets "
     "opgeslagen; probeer het zo meteen opnieuw.</p>"
     '<h1 lang="fr">Temporairement indisponible</h1><p lang="fr">La base de données est '
-    "injoignable pour le moment. Rien n'a été enregistré ; réessayez dans un instant.</p>"
+    "injoignable pour le moment. Rien n'a été enregistré\u202f; réessayez dans un instant.</p>"
     '<h1 lang="en">Temporarily unavailable</h1><p lang="en">The database cannot be reached '
     "right now. Nothing was saved; try again in a moment.</p></html>")
 

@@ -10,7 +10,7 @@ from flask import Response, redirect, request, url_for
 from flask_babel import gettext as _
 
 from api.db import db_session
-from api.web.common import bp, page, signed_in
+from api.web.common import bp, form_number, page, signed_in
 from api.web.review import facilitated_hub
 from matchmaker import activities, kpis
 from matchmaker.errors import ValidationError
@@ -58,15 +58,21 @@ def _charts(report: kpis.KpiReport) -> dict[str, list[tuple[dt.date, float]]]:
     return {kpi: [(month, part.value(kpi)) for month, part in monthly] for kpi in CHARTED}
 
 
-@bp.get("/hubs/<int:hub_id>/kpis")
-def hub_kpis(hub_id: int) -> tuple[str, int]:
+def _kpi_page(hub_id: int, errors: dict[str, str] | None = None, status: int = 200
+              ) -> tuple[str, int]:
     report = _report(hub_id)
     by_objective: dict[str, list[kpis.KpiRow]] = {}
     for row in report.rows:
         by_objective.setdefault(row.objective, []).append(row)
-    return page("kpis.html", hub=facilitated_hub(hub_id), report=report,
+    return page("kpis.html", status, hub=facilitated_hub(hub_id), report=report,
                 last_day=report.end - dt.timedelta(days=1), by_objective=by_objective,
-                charts=_charts(report), targetable=sorted(kpis.KPI_NAMES))
+                charts=_charts(report), targetable=sorted(kpis.KPI_NAMES),
+                errors=errors or {}, form=request.form)
+
+
+@bp.get("/hubs/<int:hub_id>/kpis")
+def hub_kpis(hub_id: int) -> tuple[str, int]:
+    return _kpi_page(hub_id)
 
 
 @bp.post("/hubs/<int:hub_id>/kpi-targets")
@@ -74,16 +80,19 @@ def set_kpi_target(hub_id: int) -> Response | tuple[str, int]:
     """Set the hub's yearly target for one KPI; the dashboard shows progress against it."""
     hub = facilitated_hub(hub_id)
     form = request.form
+    errors: dict[str, str] = {}
     kpi, year = form.get("kpi", ""), form.get("year", type=int)
-    try:
-        target = float(form.get("target", "").replace(",", "."))
-    except ValueError:
-        target = -1.0
-    if kpi not in kpis.KPI_NAMES or year is None or target < 0:
-        return page("error.html", 400, title=_("Target not saved"),
-                    message=_("Choose a KPI and a year, and give a target of zero or more."))
+    if kpi not in kpis.KPI_NAMES:
+        errors["t-kpi"] = _("Choose a KPI from the list.")
+    if year is None:
+        errors["t-year"] = _("Give a year, for example 2025.")
+    target = form_number(form, "target", errors, required=True)
+    if "target" in errors:
+        errors["t-target"] = errors.pop("target")
+    if errors:
+        return _kpi_page(hub.id, errors, 400)
     session = db_session()
-    kpis.set_target(session, signed_in(), hub.id, year, kpi, target)
+    kpis.set_target(session, signed_in(), hub.id, year, kpi, target or 0.0)
     session.commit()
     return redirect(url_for("web.hub_kpis", hub_id=hub.id, start=f"{year}-01-01",
                             end=f"{year}-12-31"))

@@ -14,12 +14,16 @@ from collections.abc import Iterable
 import flask_babel
 from flask import Flask, request, session
 from flask_babel import Babel
+from jinja2 import pass_context
 
 from matchmaker import taxonomy
 
 LANGUAGES: tuple[str, ...] = ("nl", "fr", "en")
 DEFAULT_LANGUAGE = "nl"
 LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English"}
+# French sets ":" apart with a no-break space, ";", "?" and "!" with a narrow one, so that
+# the mark never starts a line ("Période :"); Dutch and English write it against the word.
+FRENCH_SPACE_BEFORE = {":": "\u00a0", ";": "\u202f", "?": "\u202f", "!": "\u202f"}
 
 
 def page_language() -> str:
@@ -39,6 +43,14 @@ def vocabulary_label(value: str, kind: str) -> str:
     return taxonomy.label(kind, value, page_language())
 
 
+def colon(label: object) -> str:
+    """A label followed by its colon as the page's language writes it: "Période\u00a0:",
+    "Periode:"."""
+    language = flask_babel.get_locale()
+    space = FRENCH_SPACE_BEFORE[":"] if language is not None and language.language == "fr" else ""
+    return f"{label}{space}:"
+
+
 def by_label(values: Iterable[str], kind: str) -> list[str]:
     """Vocabulary ids in the alphabetical order of their labels in the page's language."""
     return sorted(values, key=lambda value: vocabulary_label(value, kind).casefold())
@@ -51,6 +63,9 @@ def install(app: Flask) -> None:
     Babel(app, locale_selector=page_language)
     app.jinja_env.filters["vocab"] = vocabulary_label
     app.jinja_env.filters["by_label"] = by_label
+    # a context filter: Jinja would otherwise work `""|colon` out once, at compile time,
+    # outside any request and so in no language
+    app.jinja_env.filters["colon"] = pass_context(lambda _context, label: colon(label))
     # dates and numbers in the page's locale: 1.234,5 in nl and fr, 1,234.5 in en
     for name in ("get_locale", "format_decimal", "format_percent", "format_date",
                  "format_datetime"):

@@ -2,24 +2,28 @@
 
 One form for both kinds (`kind` is "streams" or "capacities"). While the description is
 typed, the page asks `/analysis` (which calls `matchmaker.analysis.analyse`) for
-materials, services and a quantity to confirm; without JavaScript the "Suggest tags"
-button sends the form back with the same suggestions. Writes go through
-`matchmaker.registration`, visibility through `matchmaker.scoping`.
+materials, services and a quantity, and ticks them for the person to untick what is
+wrong; without JavaScript the "Suggest tags" button sends the form back with the same
+suggestions ticked, and saving with nothing ticked takes them (`api.web.suggested`) and
+says so on the next page. Writes go through `matchmaker.registration`, visibility through
+`matchmaker.scoping`.
 """
 from __future__ import annotations
 
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, jsonify, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from api.db import db_session
 from api.suggestion_index import index_written, suggestion_service
+from api.web import suggested
 from api.web.common import bp, form_number, page, signed_in
-from api.web.i18n import page_language, vocabulary_label
+from api.web.i18n import colon, page_language, vocabulary_label
 from api.web.places import coarsest, location_errors, location_values
 from api.web.plot import coordinate_plot, place_of
 from matchmaker import registration, scoping, taxonomy
@@ -109,14 +113,37 @@ def _form_page(kind: str, form: MultiDict, organisation: Organisation,
                item: Stream | Capacity | None = None,
                errors: dict[str, str] | None = None, analysis: Analysis | None = None,
                status: int = 200) -> tuple[str, int]:
-    if analysis and analysis.quantity and not form.get("amount"):
-        # A suggested quantity fills empty fields only; what the user typed stays.
-        form = MultiDict(form)
-        form["amount"] = f"{analysis.quantity.amount:g}"
-        form["unit"], form["per"] = analysis.quantity.unit, analysis.quantity.per
-    return page("item_form.html", status, kind=kind, item=item, form=form,
+    return page("item_form.html", status, kind=kind, item=item,
+                form=suggested.for_display(form, analysis, kind),
                 errors=errors or {}, analysis=analysis, taxonomy=taxonomy,
                 organisation=organisation)
+
+
+def _say_what_was_taken(kind: str, taken: suggested.Taken) -> None:
+    """Tell, on the page after saving, what the text filled in because it was left empty."""
+    if not taken:
+        return
+
+    def named(ids: list[str], vocabulary: str) -> str:
+        return ", ".join(vocabulary_label(i, vocabulary) for i in ids)
+
+    parts = []
+    if taken.materials:
+        parts.append(f"{colon(_('Materials'))} {named(taken.materials, 'material')}")
+    if taken.services:
+        title = _("Services wanted") if kind == "streams" else _("Services offered")
+        parts.append(f"{colon(title)} {named(taken.services, 'service')}")
+    if taken.quantity:
+        amount, unit, per = taken.quantity
+        title = _("Quantity") if kind == "streams" else _("Capacity")
+        parts.append(f"{colon(title)} {format_decimal(float(amount))} "
+                     f"{vocabulary_label(unit, 'unit')} {vocabulary_label(per, 'period')}")
+    for name, title in (("service_radius_km", _("Service radius (km)")),
+                        ("target_group_fte", _("Target group FTE"))):
+        if name in taken.numbers:
+            parts.append(f"{colon(title)} {format_decimal(float(taken.numbers[name]))}")
+    flash(_("Read from your description because it was left empty: %(found)s. Click the "
+            "title to change what is not right.", found="; ".join(parts)))
 
 
 def _item_form(item: Stream | Capacity) -> MultiDict:
@@ -148,22 +175,26 @@ def new_item(kind: str) -> Response | tuple[str, int]:
         return _form_page(kind, MultiDict({
             "status": "published", "postcode": organisation.postcode or "",
             "municipality": organisation.municipality or ""}), organisation)
-    form = request.form
+    form, found = request.form, _text_analysis(request.form, kind)
+    saving, taken = suggested.for_saving(form, found, kind)
     errors: dict[str, str] = {}
-    values = _values(form, kind, errors, organisation)
+    values = _values(saving, kind, errors, organisation)
     if form.get("action") == "analyse" or errors:
         return _form_page(kind, form, organisation, errors=errors,
-                          analysis=_text_analysis(form, kind), status=400 if errors else 200)
+                          analysis=found, status=400 if errors else 200)
     session, user = db_session(), signed_in()
     try:
         item = registration.create_item(session, user, model, organisation, values)
     except PlaceError as err:
-        return _form_page(kind, form, organisation, errors=location_errors(err), status=400)
+        return _form_page(kind, form, organisation, errors=location_errors(err),
+                          analysis=found, status=400)
     session.flush()
     if form.get("status") == "draft":
         registration.set_item_status(session, user, item, "draft")
     session.commit()
     index_written(ROLES[kind], [item.id])
+    flash(_("Saved."))
+    _say_what_was_taken(kind, taken)
     return redirect(url_for("web.my_items", kind=kind, saved=item.id))
 
 
@@ -174,22 +205,29 @@ def edit_item(kind: str, item_id: int) -> Response | tuple[str, int]:
     item = scoping.load(session, user, model, item_id, manage=True)
     organisation = item.organisation
     if request.method == "GET":
-        return _form_page(kind, _item_form(item), organisation, item)
-    form = request.form
+        stored = _item_form(item)
+        found = _text_analysis(stored, kind)
+        return _form_page(kind, suggested.seen_on_edit(stored, found, kind), organisation,
+                          item, analysis=found)
+    form, found = request.form, _text_analysis(request.form, kind)
+    saving, taken = suggested.for_saving(form, found, kind)
     errors: dict[str, str] = {}
-    values = _values(form, kind, errors, organisation)
+    values = _values(saving, kind, errors, organisation)
     if form.get("action") == "analyse" or errors:
-        return _form_page(kind, form, organisation, item, errors, _text_analysis(form, kind),
+        return _form_page(kind, form, organisation, item, errors, found,
                           status=400 if errors else 200)
     version = form.get("version", type=int)
     try:
         registration.update_item(session, user, item, values, version)
     except PlaceError as err:   # raised before anything was changed
-        return _form_page(kind, form, organisation, item, location_errors(err), status=400)
+        return _form_page(kind, form, organisation, item, location_errors(err), found,
+                          status=400)
     if form.get("status") in ("draft", "published", "closed") and form["status"] != item.status:
         registration.set_item_status(session, user, item, form["status"])
     session.commit()
     index_written(ROLES[kind], [item.id])
+    flash(_("Saved."))
+    _say_what_was_taken(kind, taken)
     return redirect(url_for("web.my_items", kind=kind, saved=item.id))
 
 
@@ -200,7 +238,8 @@ def text_analysis() -> Response:
     kind = request.form.get("kind", "streams")
     found = _text_analysis(request.form, kind if kind in ROLES else "streams")
     if found is None:
-        return jsonify(materials=[], services=[], certifications=[], quantity=None)
+        return jsonify(materials=[], services=[], certifications=[], quantity=None,
+                       service_radius_km=None, target_group_fte=None)
     language = page_language()
 
     def listed(suggestions: list, vocabulary: str) -> list[dict[str, Any]]:
@@ -208,10 +247,16 @@ def text_analysis() -> Response:
                  "evidence": s.evidence} for s in suggestions]
 
     quantity = found.quantity
+
+    def number(value: float | None) -> str | None:
+        return None if value is None else f"{value:g}"
+
     return jsonify(
         materials=listed(found.materials, "material"),
         services=listed(found.services, "service"),
         certifications=listed(found.certifications, "certification"),
+        service_radius_km=number(found.service_radius_km),
+        target_group_fte=number(found.target_group_fte),
         quantity=None if quantity is None else {
             "amount": f"{quantity.amount:g}", "unit": quantity.unit, "per": quantity.per,
             "label": f"{quantity.amount:g} {vocabulary_label(quantity.unit, 'unit')} "

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from api.web.i18n import vocabulary_label
+from api.web.i18n import colon, vocabulary_label
 
 STATUS = {
     "proposed": _l("proposed"), "accepted": _l("accepted"), "rejected": _l("rejected"),
@@ -71,7 +71,7 @@ def kpi_label(kpi: str) -> str:
     if not kind:
         return str(KPI.get(kpi, kpi))
     detail = ACTIVITY.get(kind) or vocabulary_label(kind, "organisation_kind")
-    return f"{KPI.get(head, head)}: {detail}"
+    return f"{colon(KPI.get(head, head))} {detail}"
 
 
 def install(app: Flask) -> None:

@@ -11,11 +11,12 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import redirect, request, url_for
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from api.db import db_session, send_mail
 from api.suggestion_index import suggestion_service
-from api.web.common import bp, form_number, page, signed_in
+from api.web.common import bp, form_number, form_weight_kg, page, signed_in
 from api.web.i18n import page_language
 from api.web.places import coarsest
 from api.web.plot import coordinate_plot, place_of
@@ -133,12 +134,24 @@ def _match_page(match: Match, status: int = 200, errors: dict[str, str] | None =
     plot = coordinate_plot(places)
     # free text only: show what the engine read from it, marked as such
     read = {"stream": to_doc(stream), "capacity": to_doc(capacity)}
+    draft = workflow.draft_agreement(stream, dt.date.today())
     return page("match.html", status, match=match, pair=_pair(match.stream_id, match.capacity_id),
                 plot=plot, read=read, precision=coarsest(*(p.precision for p in places)),
                 next_steps=workflow.TRANSITIONS[match.status] if decides else (),
                 decides=decides, contacts_shown=contacts_shown, own_hub=own_hub,
                 reason_codes=workflow.REASON_CODES, errors=errors or {},
-                form=request.form)
+                form=request.form if request.method == "POST" else _drafted(draft), draft=draft)
+
+
+def _drafted(draft: workflow.AgreementDraft) -> MultiDict:
+    """The agreement form filled in from the stream's quantity, before anyone typed."""
+    form = MultiDict()
+    if draft.volume_kg is not None:
+        form["volume_kg"] = f"{draft.volume_kg:g}"
+    for name in ("period_start", "period_end"):
+        if getattr(draft, name):
+            form[name] = getattr(draft, name).isoformat()
+    return form
 
 
 @bp.get("/matches/<int:match_id>")
@@ -158,7 +171,7 @@ def _date(name: str, errors: dict[str, str]) -> dt.date | None:
 def _transition(to_status: str, errors: dict[str, str]) -> workflow.Transition:
     agreement = completed = None
     if to_status == "agreed":
-        volume = form_number(request.form, "volume_kg", errors, required=True)
+        volume = form_weight_kg(request.form, "volume_kg", errors, required=True)
         start, end = _date("period_start", errors), _date("period_end", errors)
         hours = form_number(request.form, "estimated_hours", errors)
         fte = form_number(request.form, "estimated_fte", errors)
@@ -170,7 +183,7 @@ def _transition(to_status: str, errors: dict[str, str]) -> workflow.Transition:
             agreement = workflow.Agreement(volume or 0.0, start, end, hours, fte,
                                            new_service=bool(request.form.get("new_service")))
     if to_status == "completed":
-        completed = form_number(request.form, "completed_volume_kg", errors, required=True)
+        completed = form_weight_kg(request.form, "completed_volume_kg", errors, required=True)
     reason = request.form.get("reason_code") or None
     if to_status == "rejected" and reason not in workflow.REASON_CODES:
         errors["reason_code"] = _("Choose why this match is rejected.")
@@ -192,7 +205,10 @@ def decide(match_id: int) -> Response | tuple[str, int]:
     try:
         decision = workflow.decide(session, signed_in(), match, change)
     except ValidationError as err:
-        return _match_page(match, 400, {e.path: e.message for e in err.errors})
+        # the summary links each error to its field; a whole agreement to the decisions
+        return _match_page(match, 400, {
+            e.path.removeprefix("agreement.") if "." in e.path else
+            ("decide" if e.path == "agreement" else e.path): e.message for e in err.errors})
     session.commit()
     send_mail(decision_mails(session, suggestion_service(), match, decision))
     return redirect(url_for("web.match", match_id=match.id))
