@@ -16,6 +16,7 @@ from api.db import db_session
 from api.openapi import Blueprint
 from api.schemas import LoginIn, TokenCreatedOut, TokenIn, TokenOut, UserOut
 from api.throttle import throttle
+from api.web.security import CSRF_HEADER, SIGN_IN_KEY, csrf_token
 from matchmaker.gdpr import mark_active
 from matchmaker.tokens import (
     authenticate,
@@ -27,9 +28,6 @@ from matchmaker.tokens import (
     user_for_token,
 )
 from models import ApiToken, User
-
-# The session cookie's entry holding the sign-in's secret.
-SIGN_IN_KEY = "sign_in"
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1",
                 description="Signing in with a password, and API tokens for machine clients.")
@@ -104,16 +102,28 @@ def _password_user(email: str, password: str) -> User:
     return user
 
 
+# Documented on the answers that hand the token to a client signed in by the cookie.
+CSRF_TOKEN_HEADER = {CSRF_HEADER: {
+    "description": "send it back in this header on every POST, PUT, PATCH and DELETE made "
+                   "with the session cookie (not needed with an API token)",
+    "schema": {"type": "string"}}}
+
+
+def with_csrf_token(user: User) -> tuple[User, int, dict[str, str]]:
+    """`user` with this session's CSRF token in the answer's headers, for cookie clients."""
+    return user, 200, {CSRF_HEADER: csrf_token()}
+
+
 @blp.route("/session")
 class SessionResource(MethodView):
     @blp.arguments(LoginIn)
-    @blp.response(200, UserOut)
+    @blp.response(200, UserOut, headers=CSRF_TOKEN_HEADER)
     @blp.doc(security=[])
-    def post(self, data: dict) -> User:
+    def post(self, data: dict) -> tuple[User, int, dict[str, str]]:
         """Sign in with e-mail and password; sets the session cookie."""
         user = _password_user(data["email"], data["password"])
         sign_in(user)
-        return user
+        return with_csrf_token(user)
 
     @blp.response(204)
     def delete(self) -> None:
@@ -123,10 +133,13 @@ class SessionResource(MethodView):
 
 @blp.route("/me")
 class MeResource(MethodView):
-    @blp.response(200, UserOut)
-    def get(self) -> User:
-        """The signed-in user."""
-        return require_user()
+    @blp.response(200, UserOut, headers=CSRF_TOKEN_HEADER)
+    def get(self) -> tuple[User, int, dict[str, str]]:
+        """The signed-in user (and, signed in by the cookie, the CSRF token to write with)."""
+        user = require_user()
+        if request.headers.get("Authorization"):
+            return user, 200, {}
+        return with_csrf_token(user)
 
 
 @blp.route("/tokens")

@@ -109,14 +109,18 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 class Http:
     """A minimal HTTP client on the standard library: JSON in, (status, headers, JSON) out.
 
-    Keeps cookies, so signing in with POST /api/v1/session works as in a browser.
+    Keeps cookies, so signing in with POST /api/v1/session works as in a browser, and
+    sends back the CSRF token that sign-in hands out on its writes, as a page's script would.
     """
+
+    UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
     def __init__(self, base_url: str) -> None:
         import http.cookiejar
         import urllib.request
 
         self.base_url = base_url
+        self.csrf_token: str | None = None
         self._opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
@@ -134,6 +138,8 @@ class Http:
             request.add_header("Content-Type", "application/json")
         if token:
             request.add_header("Authorization", f"Bearer {token}")
+        elif method in self.UNSAFE and self.csrf_token:
+            request.add_header("X-CSRF-Token", self.csrf_token)
         for key, value in (headers or {}).items():
             request.add_header(key, value)
         try:
@@ -141,6 +147,7 @@ class Http:
                 status, raw, got = response.status, response.read(), dict(response.headers)
         except urllib.error.HTTPError as err:
             status, raw, got = err.code, err.read(), dict(err.headers)
+        self.csrf_token = got.get("X-CSRF-Token", self.csrf_token)
         return status, got, (json_module.loads(raw) if raw.strip() else None)
 
     def get(self, path: str, **kw: object) -> tuple[int, dict[str, str], object]:
