@@ -5,25 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import Activity, Hub, Organisation, User
 
-from . import audit
-from .errors import FieldError, ValidationError
+from . import audit, scoping
 
 NETWORKING_KINDS: tuple[str, ...] = ("network_event", "hackathon")
 
 
-def _organisations(session: Session, organisation_ids: list[int]) -> list[Organisation]:
-    found = session.scalars(sa.select(Organisation).where(
-        Organisation.id.in_(organisation_ids))).all()
-    missing = sorted(set(organisation_ids) - {o.id for o in found})
-    if missing:
-        raise ValidationError([FieldError("organisation_ids", f"no organisation {i}")
-                               for i in missing])
-    return list(found)
+def _organisations(session: Session, actor: User, organisation_ids: list[int]
+                   ) -> list[Organisation]:
+    # from any hub, but only those the facilitator may see (`scoping`)
+    return scoping.load_many(session, actor, Organisation, organisation_ids,
+                             "organisation_ids")
 
 
 def record_activity(session: Session, actor: User, hub: Hub, kind: str, date: dt.date,
@@ -32,7 +27,7 @@ def record_activity(session: Session, actor: User, hub: Hub, kind: str, date: dt
     """Record one activity with the organisations that took part (from any hub)."""
     activity = Activity(hub=hub, kind=kind, date=date, title=title,
                         other_participants=other_participants,
-                        organisations=_organisations(session, organisation_ids or []))
+                        organisations=_organisations(session, actor, organisation_ids or []))
     session.add(activity)
     audit.record(session, actor, "create", activity,
                  after={**audit.snapshot(activity), "organisation_ids": organisation_ids or []})
@@ -45,7 +40,7 @@ def update_activity(session: Session, actor: User, activity: Activity,
               "organisation_ids": sorted(o.id for o in activity.organisations)}
     values = dict(values)
     if "organisation_ids" in values:
-        activity.organisations = _organisations(session, values.pop("organisation_ids"))
+        activity.organisations = _organisations(session, actor, values.pop("organisation_ids"))
     for key, value in values.items():
         setattr(activity, key, value)
     session.flush()

@@ -6,6 +6,7 @@ not change answers 403.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pytest
@@ -147,3 +148,28 @@ def test_refused_roles_get_their_status_and_change_nothing(http, draft, engine, 
 def test_allowed_roles_succeed(http, draft, case, role):
     status, _, body = _send(http, draft, case, role)
     assert status == case.success, body
+
+
+def test_an_id_in_a_body_that_the_caller_may_not_see_is_refused_like_an_unknown_one(
+        http, world, session_factory):
+    """A pending organisation of hub B is hidden from hub A's facilitator: naming it among an
+    activity's participants answers exactly as an id that does not exist."""
+    from models import Organisation
+
+    with session_factory() as session:
+        pending = Organisation(hub_id=world.ids["hub_b"], name="Nog niet goedgekeurd",
+                               kind="company", status="pending")
+        session.add(pending)
+        session.commit()
+        hidden_id = pending.id
+    unknown_id = 2**31 - 1
+
+    def record(organisation_id: int):
+        status, _, body = http.post(
+            f"/api/v1/hubs/{world.ids['hub_a']}/activities", token=world.tokens["fac_a"],
+            json={"kind": "training", "date": "2026-01-10", "title": "Opleiding",
+                  "organisation_ids": [organisation_id]})
+        return status, json.dumps(body).replace(str(organisation_id), "<id>")
+
+    assert record(hidden_id) == record(unknown_id)
+    assert record(hidden_id)[0] == 400
