@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from models import Activity, Hub, Organisation, User
 
 from . import audit, scoping
+from .concurrent_writes import first_writer_wins
 
 NETWORKING_KINDS: tuple[str, ...] = ("network_event", "hackathon")
 
@@ -39,11 +40,13 @@ def update_activity(session: Session, actor: User, activity: Activity,
     before = {**audit.snapshot(activity),
               "organisation_ids": sorted(o.id for o in activity.organisations)}
     values = dict(values)
-    if "organisation_ids" in values:
-        activity.organisations = _organisations(session, actor, values.pop("organisation_ids"))
-    for key, value in values.items():
-        setattr(activity, key, value)
-    session.flush()
+    organisations = (_organisations(session, actor, values.pop("organisation_ids"))
+                     if "organisation_ids" in values else None)
+    with first_writer_wins(session, f"a change of activity {activity.id}", lambda: activity):
+        if organisations is not None:
+            activity.organisations = organisations
+        for key, value in values.items():
+            setattr(activity, key, value)
     after = {**audit.snapshot(activity),
              "organisation_ids": sorted(o.id for o in activity.organisations)}
     old, new = audit.changed(before, after)

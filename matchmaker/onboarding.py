@@ -18,6 +18,7 @@ from models import Hub, Invitation, Organisation, User, utcnow
 
 from . import audit
 from .accounts import hash_password
+from .concurrent_writes import first_writer_wins
 from .errors import Conflict, NotFound
 from .registration import refuse_known_enterprise_number
 from .tokens import new_secret, token_hash
@@ -57,14 +58,21 @@ def accept_invitation(session: Session, secret: str, password: str,
     if invitation.expires_at <= utcnow():
         raise Conflict("this invitation has expired; ask for a new one")
     _refuse_known_email(session, invitation.email)
-    user = User(email=invitation.email, password_hash=hash_password(password),
-                display_name=display_name, role=invitation.role,
-                organisation=invitation.organisation,
-                language=language or (invitation.organisation.language
-                                      if invitation.organisation else None) or "nl")
-    session.add(user)
-    invitation.used_at = utcnow()
-    session.flush()
+    password_hash = hash_password(password)
+    # Claimed in one statement: of two requests with the same code at the same moment, the
+    # second finds it used once the first has committed (and creates no account).
+    claimed = session.execute(sa.update(Invitation).where(
+        Invitation.id == invitation.id, Invitation.used_at.is_(None)).values(used_at=utcnow()))
+    if claimed.rowcount != 1:
+        raise Conflict("this invitation was already used")
+    session.refresh(invitation)
+    organisation = invitation.organisation
+    with first_writer_wins(session, f"an account for {invitation.email}"):
+        user = User(email=invitation.email, password_hash=password_hash,
+                    display_name=display_name, role=invitation.role, organisation=organisation,
+                    language=language or (organisation.language if organisation else None)
+                    or "nl")
+        session.add(user)
     audit.record(session, user, "accept", invitation, after=audit.snapshot(invitation))
     return user
 

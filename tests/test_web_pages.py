@@ -272,6 +272,37 @@ def test_kpi_dashboard_counts_the_accepted_match_and_downloads(browser, world):
     assert xlsx.data[:2] == b"PK"
 
 
+def test_kpi_period_beyond_the_service_days_is_a_400_next_to_the_field(browser, world):
+    browser.login("fac-a@example.org")
+    hub = world.ids["hub_a"]
+    for query, field in (("start=2026-01-01&end=9999-12-31", "end"),
+                         ("start=0001-01-01&end=2026-12-31", "start"), ("start=gisteren", "start")):
+        response = browser.get(f"/hubs/{hub}/kpis?{query}")
+        assert response.status_code == 400, query
+        assert f'<p class="error" id="{field}-error">Geef een' in text(response)
+    for suffix in ("csv", "xlsx"):
+        download = browser.get(f"/hubs/{hub}/kpis.{suffix}?start=2026-01-01&end=9999-12-31")
+        assert download.status_code == 400 and "2100" in text(download)
+
+
+def test_activity_and_agreement_numbers_and_days_have_the_apis_ranges(browser, world):
+    browser.login("fac-a@example.org")
+    response = browser.post(f"/hubs/{world.ids['hub_a']}/activities", {
+        "kind": "training", "title": "Opleiding", "date": "9999-12-31",
+        "other_participants": "1000000"})
+    page = text(response)
+    assert response.status_code == 400
+    assert 'id="date-error"' in page and 'id="other_participants-error"' in page
+
+
+def test_taking_a_pair_taken_before_opens_that_match(browser, world):
+    browser.login("fac-a@example.org")
+    pair = {"stream_id": world.ids["stream_a"], "capacity_id": world.ids["capacity_a"]}
+    first = browser.post(f"/hubs/{world.ids['hub_a']}/take", pair)
+    again = browser.post(f"/hubs/{world.ids['hub_a']}/take", pair)
+    assert first.status_code == again.status_code == 302 and again.location == first.location
+
+
 def test_facilitator_records_an_activity_that_the_kpis_count(browser, world):
     browser.login("fac-a@example.org")
     hub = world.ids["hub_a"]

@@ -6,10 +6,12 @@ decide on is a 404, so other hubs cannot even tell that it exists.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
@@ -18,6 +20,7 @@ from werkzeug.wrappers import Response
 from api.auth import current_user
 from api.problems import RETRY_AFTER_SECONDS
 from api.web.security import check_csrf
+from matchmaker import limits
 from matchmaker.errors import Conflict, NotFound, PermissionDenied
 from models import User
 
@@ -47,10 +50,11 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-def form_number(form: Any, name: str, errors: dict[str, str],
+def form_number(form: Any, name: str, errors: dict[str, str], *, maximum: float,
                 required: bool = False) -> float | None:
-    """A number typed in a form field, Belgian decimal comma accepted ("2,5"); problems go
-    into `errors` under the field's name, in the page's language."""
+    """A number typed in a form field, Belgian decimal comma accepted ("2,5"), from zero to
+    `maximum` (`matchmaker.limits`, as in the API); problems go into `errors` under the
+    field's name, in the page's language."""
     raw = form.get(name, "").strip().replace(",", ".")
     if not raw:
         if required:
@@ -63,7 +67,25 @@ def form_number(form: Any, name: str, errors: dict[str, str],
         return None
     if value < 0:
         errors[name] = _("Give a number of zero or more.")
+    elif limits.number_problem(value, maximum):
+        errors[name] = _("Give a number of at most %(maximum)s.",
+                         maximum=format_decimal(maximum))
     return value
+
+
+def form_day(form: Any, name: str, errors: dict[str, str]) -> dt.date | None:
+    """A date from a form or query field (YYYY-MM-DD, as date inputs send it) within the
+    service's range; problems go into `errors` under the field's name."""
+    try:
+        day = dt.date.fromisoformat(form.get(name, ""))
+    except ValueError:
+        errors[name] = _("Give a date.")
+        return None
+    if limits.day_problem(day):
+        errors[name] = _("Give a date between %(first)s and %(last)s.",
+                         first=format_date(limits.FIRST_DAY), last=format_date(limits.LAST_DAY))
+        return None
+    return day
 
 
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
@@ -88,7 +110,8 @@ def _denied(_error: PermissionDenied) -> tuple[str, int]:
 
 
 @bp.errorhandler(Conflict)
-def _conflict(_error: Conflict) -> tuple[str, int]:
+@bp.errorhandler(sa_exc.IntegrityError)  # a write that collided with one made meanwhile
+def _conflict(_error: Exception) -> tuple[str, int]:
     return page("error.html", 409, title=_("Changed meanwhile"),
                 message=_("Someone changed this in the meantime, or this step is not "
                           "possible any more. Reload the page and try again."))

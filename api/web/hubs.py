@@ -7,12 +7,13 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import Response, redirect, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from api.db import db_session
-from api.web.common import bp, page, signed_in
+from api.web.common import bp, form_day, form_number, page, signed_in
 from api.web.review import facilitated_hub
-from matchmaker import activities, kpis
+from matchmaker import activities, kpis, limits
 from matchmaker.errors import ValidationError
 from models import ACTIVITY_KINDS, Activity, Organisation
 
@@ -21,24 +22,38 @@ CHARTED = ("matches_accepted", "new_assignments", "streams_registered", "network
 MAX_MONTHS = 24
 
 
-def _period() -> tuple[dt.date, dt.date]:
-    """[start, end) from the query (`start`, `end` inclusive), else the current year."""
-    today = dt.date.today()
-    try:
-        start = dt.date.fromisoformat(request.args.get("start", ""))
-    except ValueError:
-        start = dt.date(today.year, 1, 1)
-    try:
-        last = dt.date.fromisoformat(request.args.get("end", ""))
-    except ValueError:
+def _period() -> tuple[dt.date, dt.date, dict[str, str]]:
+    """[start, end) from the query (`start`, `end` inclusive), else the current year, and
+    the problems with what was asked (a field that is no date or out of range)."""
+    errors: dict[str, str] = {}
+    start = form_day(request.args, "start", errors) if request.args.get("start") else None
+    last = form_day(request.args, "end", errors) if request.args.get("end") else None
+    if start is None:
+        start = dt.date(dt.date.today().year, 1, 1)
+    if last is None:
         last = dt.date(start.year, 12, 31)
-    return start, max(last, start) + dt.timedelta(days=1)
+    return start, max(last, start) + dt.timedelta(days=1), errors
 
 
 def _report(hub_id: int) -> kpis.KpiReport:
+    """The report of the period asked; a period that is refused is a 400 page."""
     hub = facilitated_hub(hub_id)
-    start, end = _period()
+    start, end, errors = _period()
+    if errors:
+        raise PeriodRefused(errors)
     return kpis.compute(db_session(), hub.id, start, end)
+
+
+class PeriodRefused(Exception):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+@bp.errorhandler(PeriodRefused)
+def _period_refused(error: PeriodRefused) -> tuple[str, int]:
+    return page("error.html", 400, title=_("Period not shown"),
+                message=" ".join(error.errors.values()))
 
 
 def _months(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
@@ -60,13 +75,19 @@ def _charts(report: kpis.KpiReport) -> dict[str, list[tuple[dt.date, float]]]:
 
 @bp.get("/hubs/<int:hub_id>/kpis")
 def hub_kpis(hub_id: int) -> tuple[str, int]:
-    report = _report(hub_id)
+    hub = facilitated_hub(hub_id)
+    start, end, errors = _period()
+    if errors:  # the form again, with the problems next to its fields, over this year
+        start = dt.date(dt.date.today().year, 1, 1)
+        end = dt.date(start.year + 1, 1, 1)
+    report = kpis.compute(db_session(), hub.id, start, end)
     by_objective: dict[str, list[kpis.KpiRow]] = {}
     for row in report.rows:
         by_objective.setdefault(row.objective, []).append(row)
-    return page("kpis.html", hub=facilitated_hub(hub_id), report=report,
+    return page("kpis.html", 400 if errors else 200, hub=hub, report=report,
                 last_day=report.end - dt.timedelta(days=1), by_objective=by_objective,
-                charts=_charts(report), targetable=sorted(kpis.KPI_NAMES))
+                charts=_charts(report), targetable=sorted(kpis.KPI_NAMES), errors=errors,
+                first_day=limits.FIRST_DAY.isoformat(), last_allowed_day=limits.LAST_DAY.isoformat())
 
 
 @bp.post("/hubs/<int:hub_id>/kpi-targets")
@@ -75,11 +96,10 @@ def set_kpi_target(hub_id: int) -> Response | tuple[str, int]:
     hub = facilitated_hub(hub_id)
     form = request.form
     kpi, year = form.get("kpi", ""), form.get("year", type=int)
-    try:
-        target = float(form.get("target", "").replace(",", "."))
-    except ValueError:
-        target = -1.0
-    if kpi not in kpis.KPI_NAMES or year is None or target < 0:
+    errors: dict[str, str] = {}
+    target = form_number(form, "target", errors, required=True, maximum=limits.MAX_AMOUNT)
+    if kpi not in kpis.KPI_NAMES or year is None or target is None or errors or \
+            not limits.FIRST_DAY.year <= year <= limits.LAST_DAY.year:
         return page("error.html", 400, title=_("Target not saved"),
                     message=_("Choose a KPI and a year, and give a target of zero or more."))
     session = db_session()
@@ -135,13 +155,13 @@ def record_activity(hub_id: int) -> Response | tuple[str, int]:
     title = form.get("title", "").strip()
     if not title:
         errors["title"] = _("Give a short title.")
-    try:
-        date = dt.date.fromisoformat(form.get("date", ""))
-    except ValueError:
-        errors["date"] = _("Give a date.")
+    date = form_day(form, "date", errors)
     others = form.get("other_participants", "0").strip() or "0"
     if not others.isdigit():
         errors["other_participants"] = _("Give a whole number of zero or more.")
+    elif int(others) > limits.MAX_PARTICIPANTS:
+        errors["other_participants"] = _("Give a number of at most %(maximum)s.",
+                                         maximum=format_decimal(limits.MAX_PARTICIPANTS))
     if errors:
         return _activity_page(hub_id, errors, 400)
     session = db_session()
