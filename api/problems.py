@@ -105,7 +105,8 @@ def handle_domain_error(error: Exception) -> Response:
     if isinstance(error, NotFound):
         return problem(404, "Not Found", str(error))
     if isinstance(error, PermissionDenied):
-        return problem(403, "Forbidden", str(error))
+        return problem(403, "Forbidden", str(error), errors=[
+            {"path": e.path, "message": e.message} for e in error.errors] or None)
     if isinstance(error, Conflict):
         return _conflict(error)
     assert isinstance(error, ValidationError)

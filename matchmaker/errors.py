@@ -26,7 +26,11 @@ class Conflict(DomainError):
 
 
 class PermissionDenied(DomainError):
-    """The caller is known but may not do this."""
+    """The caller is known but may not do this; `errors` name the fields concerned."""
+
+    def __init__(self, message: str, *, errors: list[FieldError] | None = None) -> None:
+        super().__init__(message)
+        self.errors = list(errors or [])
 
 
 @dataclass(frozen=True)
