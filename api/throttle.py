@@ -1,4 +1,5 @@
-"""Slowing down password and token guessing: a burst of failures is answered with 429.
+"""Slowing down password and token guessing, and the probing of who has an account: a
+burst is answered with 429.
 
 Failures are counted in a sliding window per account (an e-mail address) and per client
 address. Only failures count, so a user who signs in correctly is never slowed down, and
@@ -6,6 +7,9 @@ a success clears the account's own count. Password failures are kept in the data
 so every gunicorn worker (and every host) counts the same ones. Token failures stay in
 the worker's memory: tokens are 256-bit secrets nobody guesses, the count only stops a
 client hammering with a wrong one, and reading it is on every API call's path.
+
+Registrations and invitations answer alike whether an address has an account or not;
+each one is counted per client address (in the same table), so nobody tries thousands.
 """
 from __future__ import annotations
 
@@ -36,6 +40,9 @@ class Limit:
 ACCOUNT_LIMIT = Limit(failures=5, window_s=15 * 60)
 PASSWORD_ADDRESS_LIMIT = Limit(failures=20, window_s=15 * 60)
 TOKEN_ADDRESS_LIMIT = Limit(failures=50, window_s=15 * 60)
+# An organisation registers once, a person invites a few colleagues: per client address.
+REGISTRATION_LIMIT = Limit(failures=10, window_s=60 * 60)
+INVITATION_LIMIT = Limit(failures=30, window_s=60 * 60)
 
 
 class FailureCounter:
@@ -77,7 +84,8 @@ class FailureCounter:
 
 class StoredFailureCounter:
     """The same counts as `FailureCounter`, kept in the database (`password_failures`),
-    each call in a short transaction of its own."""
+    each call in a short transaction of its own; `scope` keeps the counts apart (a wrong
+    password for an account or from an address, a registration or an invitation sent)."""
 
     # longer keys are cut: an e-mail address has at most 254 characters anyway
     MAX_KEY = 320
@@ -137,6 +145,18 @@ class Throttle:
         self.password_addresses = StoredFailureCounter(password_address, "address", sessions,
                                                        clock)
         self.token_addresses = FailureCounter(token_address, clock)
+        self.registrations = StoredFailureCounter(REGISTRATION_LIMIT, "registration", sessions,
+                                                  clock)
+        self.invitations = StoredFailureCounter(INVITATION_LIMIT, "invitation", sessions, clock)
+
+    def attempt(self, counter: StoredFailureCounter, key: str | None = None) -> int:
+        """Count one attempt of this client (or of `key`), or, past the limit, the seconds
+        it must wait (a refused attempt is not counted)."""
+        key = key if key is not None else _address()
+        wait = counter.retry_after(key)
+        if not wait:
+            counter.fail(key)
+        return wait
 
     def password_wait(self, email: str) -> int:
         """Seconds before this client may try a password for `email`; 0: it may now."""
@@ -145,7 +165,7 @@ class Throttle:
 
     def check_password(self, email: str) -> None:
         """Raise 429 with Retry-After when this client or this account failed too often."""
-        _refuse(self.password_wait(email))
+        refuse(self.password_wait(email))
 
     def password_failed(self, email: str) -> None:
         self.password_addresses.fail(_address())
@@ -155,13 +175,14 @@ class Throttle:
         self.accounts.clear(_account(email))
 
     def check_token(self) -> None:
-        _refuse(self.token_addresses.retry_after(_address()))
+        refuse(self.token_addresses.retry_after(_address()))
 
     def token_failed(self) -> None:
         self.token_addresses.fail(_address())
 
 
-def _refuse(wait: int) -> None:
+def refuse(wait: int) -> None:
+    """Raise 429 with Retry-After when `wait` seconds remain."""
     if wait:
         raise TooManyRequests("too many failed attempts; wait before trying again",
                               retry_after=wait)

@@ -82,7 +82,7 @@ CASES = [
     Case("export personal data", "GET", "/api/v1/organisations/{org_co_a}/personal-data", None,
          200, ("admin", "fac_a", "co_a")),
     Case("invite colleague", "POST", "/api/v1/organisations/{org_co_a}/invitations",
-         {"email": "collega@example.org"}, 201, ("admin", "fac_a", "co_a")),
+         {"email": "collega@example.org"}, 202, ("admin", "fac_a", "co_a")),
     Case("export exchange", "GET", "/api/v1/exchange/export", None, 200,
          ("admin", "fac_a", "fac_b")),
 ]

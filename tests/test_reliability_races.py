@@ -94,11 +94,11 @@ def _invitation_code(api, round_: int) -> str:
     from models import Organisation, User
 
     with api.session_factory() as session:
-        _, code = onboarding.invite(session, session.get(User, api.world.ids["user_fac_a"]),
-                                    session.get(Organisation, api.world.ids["org_co_a"]),
-                                    f"invited-{round_}@example.org")
+        sent = onboarding.invite(session, session.get(User, api.world.ids["user_fac_a"]),
+                                 session.get(Organisation, api.world.ids["org_co_a"]),
+                                 f"invited-{round_}@example.org")
         session.commit()
-        return code
+        return sent.secret
 
 
 def _accept(api, http, code, which):

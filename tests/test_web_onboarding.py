@@ -69,7 +69,7 @@ def test_api_invitation_mail_links_to_the_page_not_the_endpoint(world, api_app):
     response = client.post(f"/api/v1/organisations/{world.ids['org_se_a']}/invitations",
                            json={"email": "new@se-a.example", "language": "en"},
                            headers={"Authorization": f"Bearer {world.tokens['fac_a']}"})
-    assert response.status_code == 201
+    assert response.status_code == 202
     [mail] = _outbox(api_app)
     link = urlsplit(_page_link(mail))
     assert link.path == "/invitation" and parse_qs(link.query)["lang"] == ["en"]
@@ -169,3 +169,23 @@ def test_language_switch_is_kept_on_the_account_and_formats_dates_and_numbers(
         assert session.get(User, world.ids["user_fac_a"]).language == "en"
     fresh = _other(browser).login("fac-a@example.org")
     assert '<html lang="en"' in text(fresh.get(match_page))
+
+
+def test_register_and_invite_pages_answer_alike_for_known_addresses(browser, world, api_app):
+    """The pages tell nobody which addresses have an account: the same page for a new and
+    a known address, and a mail to the address that tells its owner."""
+    browser.get("/register")
+    answers = [browser.post("/register", {
+        "hub": world.ids["hub_a"], "name": "Drukkerij", "kind": "company", "email": email,
+        "password": NEW_PASSWORD}) for email in ("an@drukkerij.example", "co-b@example.org")]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert text(answers[0]) == text(answers[1])
+    member = _other(browser).login("co-a@example.org")
+    invited = [member.post(f"/organisations/{world.ids['org_co_a']}/invite", {"email": email})
+               for email in ("collega@co-a.example", "fac-b@example.org")]
+    assert [(i.status_code, i.location) for i in invited] == [(302, invited[0].location)] * 2
+    mails = {m["To"]: m for m in _outbox(api_app)}
+    assert "Registratie van Drukkerij ontvangen" == mails["an@drukkerij.example"]["Subject"]
+    assert "al een account" in mails["co-b@example.org"]["Subject"]
+    assert "/invitation?code=" in mails["collega@co-a.example"].get_content()
+    assert "/invitation" not in mails["fac-b@example.org"].get_content()

@@ -31,7 +31,7 @@ from .intake import (
     ImportArgs,
     ImportReportOut,
     InvitationIn,
-    InvitationOut,
+    InvitationSentOut,
     RegistrationIn,
     RegistrationOut,
 )
@@ -90,7 +90,7 @@ __all__ = [
     "ImportArgs",
     "ImportReportOut",
     "InvitationIn",
-    "InvitationOut",
+    "InvitationSentOut",
     "ItemArgs",
     "KpiArgs",
     "KpiReportOut",

@@ -14,12 +14,12 @@ class InvitationIn(Schema):
     language = fields.String(validate=validate.OneOf(("nl", "fr", "en")))
 
 
-class InvitationOut(Schema):
-    id = fields.Integer(dump_only=True)
+class InvitationSentOut(Schema):
+    """The same answer whether the address has an account or not: the mail tells its owner."""
+
     email = fields.String(dump_only=True)
-    organisation_id = fields.Integer(dump_only=True, allow_none=True)
-    role = fields.String(dump_only=True)
-    expires_at = fields.DateTime(dump_only=True)
+    organisation_id = fields.Integer(dump_only=True)
+    status = fields.String(dump_only=True, metadata={"description": "always `sent`"})
 
 
 class AcceptInvitationIn(Schema):
@@ -39,8 +39,11 @@ class RegistrationIn(Schema):
 
 
 class RegistrationOut(Schema):
-    organisation_id = fields.Integer(dump_only=True)
-    status = fields.String(dump_only=True)
+    """The same answer whether the registration went ahead or the address or enterprise
+    number was known: the mail to the address says which."""
+
+    status = fields.String(dump_only=True, metadata={"description": "always `received`"})
+    detail = fields.String(dump_only=True)
 
 
 # --- exchange format -----------------------------------------------------------------------

@@ -8,6 +8,8 @@ accepts it, with the code filled in and in the invitee's language; the Referrer-
 keeps that address on this site."""
 from __future__ import annotations
 
+import math
+
 import sqlalchemy as sa
 from flask import redirect, request, url_for
 from flask import session as cookie_session
@@ -15,16 +17,17 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from api.db import db_session, send_mail
+from api.throttle import throttle
 from api.web.common import bp, page, signed_in
 from api.web.i18n import LANGUAGES, page_language
 from api.web.review import facilitated_hub
 from matchmaker import notifications, onboarding, scoping, taxonomy, users
+from matchmaker.access import mails as account_mails
 from matchmaker.accounts import MIN_PASSWORD_LENGTH
 from matchmaker.errors import Conflict, NotFound
 from models import (
     Capacity,
     Hub,
-    Invitation,
     Organisation,
     Stream,
     User,
@@ -32,12 +35,31 @@ from models import (
 )
 
 
-def send_invitation(invitation: Invitation, secret: str, language: str) -> None:
-    """Mail the one-time code with a link to the page that accepts it, in `language`."""
-    link = url_for("web.accept_invitation", code=secret, lang=language, _external=True)
+def send_invitation(sent: onboarding.InvitationSent, language: str) -> None:
+    """Mail the one-time code with a link to the page that accepts it, in `language`; or,
+    when the address has an account, tell its owner so, in the account's language."""
+    login = url_for("web.login", _external=True)
+    if sent.holder is not None:
+        send_mail([account_mails.known_address_invitation_mail(sent, sent.holder, login)])
+        return
+    invitation = sent.invitation
+    link = url_for("web.accept_invitation", code=sent.secret, lang=language, _external=True)
     send_mail([notifications.invitation_mail(
-        invitation.email, invitation.organisation, language, secret,
+        invitation.email, invitation.organisation, language, sent.secret,
         invitation.expires_at.date().isoformat(), link)])
+
+
+def send_registration(received: onboarding.RegistrationReceived) -> None:
+    """The mail that tells the address what became of its registration."""
+    send_mail([account_mails.registration_mail(received, url_for("web.login", _external=True))])
+
+
+def too_many(template: str, wait: int, **context: object) -> tuple[str, int, dict[str, str]]:
+    """`template` as a 429 with Retry-After, its `message` in the page's language."""
+    body, status = page(template, 429, message=_(
+        "Too many attempts from your connection. Wait %(minutes)d minutes and try again.",
+        minutes=math.ceil(wait / 60)), **context)
+    return body, status, {"Retry-After": str(wait)}
 
 
 def _password_error(password: str) -> str | None:
@@ -73,7 +95,7 @@ def accept_invitation() -> Response | tuple[str, int]:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-def register() -> Response | tuple[str, int]:
+def register() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     session = db_session()
     hubs = session.scalars(sa.select(Hub).order_by(Hub.name)).all()
     form = request.form
@@ -103,13 +125,12 @@ def register() -> Response | tuple[str, int]:
               "enterprise_number": number or None,
               "postcode": form.get("postcode", "").strip() or None,
               "municipality": form.get("municipality", "").strip() or None}
-    try:
-        onboarding.register(session, hub, values, form["email"], form["password"],
-                            form.get("display_name", "").strip())
-    except Conflict:
-        return page("register.html", 409, errors={"email": _(
-            "This e-mail address or enterprise number is already known. "
-            "Ask your organisation or the hub for an invitation.")}, **context)
+    if wait := throttle().attempt(throttle().registrations):
+        return too_many("register.html", wait, errors={}, **context)
+    # the same page whatever became of it: the mail to the address tells its owner
+    send_registration(onboarding.register(session, hub, values, form["email"],
+                                          form["password"],
+                                          form.get("display_name", "").strip()))
     session.commit()
     return page("registered.html", hub=hub)
 
@@ -163,7 +184,8 @@ def my_organisation() -> tuple[str, int]:
 
 
 @bp.post("/organisations/<int:organisation_id>/invite")
-def invite_member(organisation_id: int) -> Response | tuple[str, int]:
+def invite_member(organisation_id: int
+                  ) -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Its hub's facilitators and its own members invite people to an organisation."""
     organisation = scoping.load(db_session(), signed_in(), Organisation, organisation_id,
                                 manage=True)
@@ -174,14 +196,13 @@ def invite_member(organisation_id: int) -> Response | tuple[str, int]:
     language = request.form.get("language")
     if language not in LANGUAGES:
         language = notifications.language_of(organisation)
+    if wait := throttle().attempt(throttle().invitations):
+        return too_many("error.html", wait, title=_("Invitation not sent"))
     session = db_session()
-    try:
-        invitation, secret = onboarding.invite(session, signed_in(), organisation, email)
-    except Conflict:
-        return page("error.html", 409, title=_("Invitation not sent"),
-                    message=_("This e-mail address already has an account."))
+    # sent alike whether the address has an account: the mail tells its owner
+    sent = onboarding.invite(session, signed_in(), organisation, email)
     session.commit()
-    send_invitation(invitation, secret, language)
+    send_invitation(sent, language)
     return _back_to(organisation, invited=1)
 
 
