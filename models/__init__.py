@@ -19,7 +19,16 @@ from .db import current_revision, downgrade, make_engine, make_session_factory, 
 from .items import Capacity, Stream
 from .matches import Decision, Match, ScorerModel
 from .organisations import Contact, Hub, Organisation, normalise_enterprise_number
-from .users import ApiToken, Invitation, PasswordFailure, SignIn, User, user_hubs
+from .users import (
+    ApiToken,
+    Invitation,
+    KnownDevice,
+    PasswordFailure,
+    SignIn,
+    SignInLink,
+    User,
+    user_hubs,
+)
 from .vectors import Embedding, IndexVersion, bump_index_version, read_index_version
 
 __all__ = [
@@ -41,12 +50,14 @@ __all__ = [
     "Hub",
     "IndexVersion",
     "Invitation",
+    "KnownDevice",
     "KpiTarget",
     "Match",
     "Organisation",
     "PasswordFailure",
     "ScorerModel",
     "SignIn",
+    "SignInLink",
     "Stream",
     "User",
     "activity_organisations",

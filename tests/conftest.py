@@ -121,8 +121,9 @@ class Http:
 
         self.base_url = base_url
         self.csrf_token: str | None = None
+        self.cookies = http.cookiejar.CookieJar()
         self._opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            urllib.request.HTTPCookieProcessor(self.cookies))
 
     def request(self, method: str, path: str, json: object = None, token: str | None = None,
                 headers: dict[str, str] | None = None, data: bytes | None = None,

@@ -77,9 +77,10 @@ def _signed_in_copy(http, live_api, email):
     """Sign `http` in; a second client, and the headers that send a copy of its cookie."""
     from conftest import Http
 
-    status, headers, _ = http.post("/api/v1/session", json={"email": email, "password": PASSWORD})
+    status, _, _ = http.post("/api/v1/session", json={"email": email, "password": PASSWORD})
     assert status == 200
-    return Http(live_api), {"Cookie": headers["Set-Cookie"].split(";", 1)[0]}
+    [session] = [c for c in http.cookies if c.name == "session"]
+    return Http(live_api), {"Cookie": f"session={session.value}"}
 
 
 def test_a_cookie_copied_before_sign_out_no_longer_signs_in(http, live_api, world):

@@ -48,6 +48,8 @@ UNREACHABLE = {
     ("sign_ins", ("token_hash",)): "a fresh 256-bit random secret per sign-in",
     ("api_tokens", ("token_hash",)): "a fresh 256-bit random secret per token",
     ("invitations", ("token_hash",)): "a fresh 256-bit random secret per invitation",
+    ("known_devices", ("token_hash",)): "a fresh 256-bit random secret per browser",
+    ("sign_in_links", ("token_hash",)): "a fresh 256-bit random secret per mailed link",
     ("scorer_models", ("version",)): "written by `matchmaker train-scorer` only",
     ("index_version", ("id",)): "the one row is seeded by the migration and only updated",
     ("embeddings", ("item_kind", "item_id", "model")):

@@ -77,7 +77,10 @@ def test_session_cookie_is_http_only_and_renewed_on_sign_in(browser, world):
     browser.get("/login")
     before = browser.client.get_cookie("session").value
     response = browser.post("/login", {"email": "fac-a@example.org", "password": PASSWORD})
-    assert "HttpOnly" in response.headers["Set-Cookie"]
+    cookies = response.headers.getlist("Set-Cookie")
+    # the sign-in, and the browser kept as one the account signed in from
+    assert sorted(c.split("=", 1)[0] for c in cookies) == ["known_device", "session"]
+    assert all("HttpOnly" in c and "SameSite=Lax" in c for c in cookies)
     assert browser.client.get_cookie("session").value != before
 
 

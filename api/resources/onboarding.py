@@ -16,12 +16,12 @@ from api.auth import require_user
 from api.db import db_session, send_mail
 from api.openapi import Blueprint
 from api.schemas import (
+    AcceptedOut,
     AcceptInvitationIn,
     InvitationIn,
     InvitationSentOut,
     OrganisationOut,
     RegistrationIn,
-    RegistrationOut,
     UserOut,
 )
 from api.throttle import refuse, throttle
@@ -68,7 +68,7 @@ class InvitationAcceptance(MethodView):
 @blp.route("/registrations")
 class Registrations(MethodView):
     @blp.arguments(RegistrationIn)
-    @blp.response(202, RegistrationOut)
+    @blp.response(202, AcceptedOut)
     @blp.doc(**PUBLIC)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Register an organisation; it waits for the hub's approval before anyone signs in.

@@ -76,6 +76,27 @@ class TokenCreatedOut(TokenOut):
     token = fields.String(dump_only=True, metadata={"description": "shown once; keep it safe"})
 
 
+class SignInLinkIn(Schema):
+    email = fields.Email(required=True)
+    language = fields.String(validate=validate.OneOf(("nl", "fr", "en")), metadata={
+        "description": "of the mail when the address has no account (else the account's)"})
+
+
+class UseSignInLinkIn(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=10, max=200),
+                         metadata={"description": "the `code` of the mailed link"})
+    new_password = fields.String(load_only=True, validate=validate.Length(min=10, max=1024),
+                                 metadata={"description": "to set a new password at once"})
+
+
+class AcceptedOut(Schema):
+    """The same answer whatever exists (registrations, sign-in links): the mail to the
+    address tells its owner what happened."""
+
+    status = fields.String(dump_only=True)
+    detail = fields.String(dump_only=True)
+
+
 class UserOut(Schema):
     id = fields.Integer(dump_only=True)
     email = fields.Email(dump_only=True)

@@ -38,14 +38,6 @@ class RegistrationIn(Schema):
     display_name = fields.String(load_default="", validate=validate.Length(max=200))
 
 
-class RegistrationOut(Schema):
-    """The same answer whether the registration went ahead or the address or enterprise
-    number was known: the mail to the address says which."""
-
-    status = fields.String(dump_only=True, metadata={"description": "always `received`"})
-    detail = fields.String(dump_only=True)
-
-
 # --- exchange format -----------------------------------------------------------------------
 
 class ImportArgs(Schema):

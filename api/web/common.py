@@ -7,6 +7,7 @@ decide on is a 404, so other hubs cannot even tell that it exists.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -90,6 +91,14 @@ def form_day(form: Any, name: str, errors: dict[str, str]) -> dt.date | None:
 
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(template, **context), status
+
+
+def too_many(template: str, wait: int, **context: Any) -> tuple[str, int, dict[str, str]]:
+    """`template` as a 429 with Retry-After, its `message` in the page's language."""
+    body, status = page(template, 429, message=_(
+        "Too many attempts from your connection. Wait %(minutes)d minutes and try again.",
+        minutes=math.ceil(wait / 60)), **context)
+    return body, status, {"Retry-After": str(wait)}
 
 
 @bp.errorhandler(SignInRequired)

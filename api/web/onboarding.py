@@ -8,8 +8,6 @@ accepts it, with the code filled in and in the invitee's language; the Referrer-
 keeps that address on this site."""
 from __future__ import annotations
 
-import math
-
 import sqlalchemy as sa
 from flask import redirect, request, url_for
 from flask import session as cookie_session
@@ -18,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from api.db import db_session, send_mail
 from api.throttle import throttle
-from api.web.common import bp, page, signed_in
+from api.web.common import bp, page, signed_in, too_many
 from api.web.i18n import LANGUAGES, page_language
 from api.web.review import facilitated_hub
 from matchmaker import notifications, onboarding, scoping, taxonomy, users
@@ -51,15 +49,11 @@ def send_invitation(sent: onboarding.InvitationSent, language: str) -> None:
 
 def send_registration(received: onboarding.RegistrationReceived) -> None:
     """The mail that tells the address what became of its registration."""
-    send_mail([account_mails.registration_mail(received, url_for("web.login", _external=True))])
+    send_mail([account_mails.registration_mail(
+        received, url_for("web.login", _external=True),
+        url_for("web.ask_sign_in_link", _external=True))])
 
 
-def too_many(template: str, wait: int, **context: object) -> tuple[str, int, dict[str, str]]:
-    """`template` as a 429 with Retry-After, its `message` in the page's language."""
-    body, status = page(template, 429, message=_(
-        "Too many attempts from your connection. Wait %(minutes)d minutes and try again.",
-        minutes=math.ceil(wait / 60)), **context)
-    return body, status, {"Retry-After": str(wait)}
 
 
 def _password_error(password: str) -> str | None:
