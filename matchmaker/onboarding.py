@@ -10,7 +10,7 @@ Who has an account is nobody's business but the account's: an invitation or a
 registration for an address that has one, or a registration with a known enterprise
 number, creates nothing and is answered exactly like one that goes ahead; the outcome
 (`InvitationSent`, `RegistrationReceived`) says which, so that the mail to the address
-tells its owner (`notifications`).
+tells its owner (`access.mails`).
 """
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
 """Who may see and who may manage what: the one place visibility is decided.
 
 Every query of organisations, streams, capacities and matches takes its WHERE
-clause from here, every single-object load goes through `load`, and every id given in a
-request's body through `load_many`, so no endpoint has to remember a rule. Reading is wider than managing: published
-streams and capacities (their non-personal fields) are visible to every
-signed-in user in every hub, because matching crosses hub borders; drafts and
-pending organisations only to those who manage them. A match belongs to the
+clause from here, every single-object load goes through `load`, and every id given in
+a request's body through `load_many`, so no endpoint has to remember a rule. Reading is
+wider than managing: published streams and capacities (their non-personal fields) are
+visible to every signed-in user in every hub, because matching crosses hub borders;
+drafts and pending organisations only to those who manage them. A match belongs to the
 facilitators of its stream's hub; the capacity's hub sees it read-only, and
 the two parties see it once they have been introduced.
 """

@@ -61,7 +61,7 @@ def login() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
 def ask_sign_in_link() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Ask for a mailed sign-in link: the same page follows whatever the address."""
     if request.method == "GET":
-        return page("sign_in_link.html", email=request.args.get("email", ""), errors={})
+        return page("sign_in_link.html", email="", errors={})
     email = request.form.get("email", "").strip()
     if "@" not in email:
         return page("sign_in_link.html", 400, email=email,

@@ -127,12 +127,15 @@ def _conflict(_error: Exception) -> tuple[str, int]:
 
 
 @bp.errorhandler(HTTPException)
-def _http(error: HTTPException) -> tuple[str, int]:
+def _http(error: HTTPException) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     code = error.code or 500
     if code == 400 and error.description == "csrf":
         return page("error.html", 400, title=_("Form expired"),
                     message=_("The form was too old or not sent by this site. "
                               "Go back, reload the page and send it again."))
+    retry_after = getattr(error, "retry_after", None)
+    if code == 429 and isinstance(retry_after, int):
+        return too_many("error.html", retry_after, title="429")
     return page("error.html", code, title=str(code), message=error.name)
 
 

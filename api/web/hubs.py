@@ -87,7 +87,8 @@ def hub_kpis(hub_id: int) -> tuple[str, int]:
     return page("kpis.html", 400 if errors else 200, hub=hub, report=report,
                 last_day=report.end - dt.timedelta(days=1), by_objective=by_objective,
                 charts=_charts(report), targetable=sorted(kpis.KPI_NAMES), errors=errors,
-                first_day=limits.FIRST_DAY.isoformat(), last_allowed_day=limits.LAST_DAY.isoformat())
+                first_day=limits.FIRST_DAY.isoformat(),
+                last_allowed_day=limits.LAST_DAY.isoformat())
 
 
 @bp.post("/hubs/<int:hub_id>/kpi-targets")

@@ -54,8 +54,6 @@ def send_registration(received: onboarding.RegistrationReceived) -> None:
         url_for("web.ask_sign_in_link", _external=True))])
 
 
-
-
 def _password_error(password: str) -> str | None:
     if len(password) < MIN_PASSWORD_LENGTH:
         return _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)

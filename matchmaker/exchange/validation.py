@@ -175,7 +175,8 @@ _EWC_CODES = _list_of(_text_rule(ewc_problem))
 
 def _amount() -> Check:
     return _object(
-        {"amount": _number(0, limits.MAX_AMOUNT), "unit": _one_of(taxonomy.UNITS), "per": _one_of(taxonomy.PERIODS)},
+        {"amount": _number(0, limits.MAX_AMOUNT), "unit": _one_of(taxonomy.UNITS),
+         "per": _one_of(taxonomy.PERIODS)},
         required=("amount", "unit"),
     )
 
@@ -206,7 +207,8 @@ RECORDS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
         "id": _id, "organisation": _id, "title": _string, "description": _string,
         "language": _LANGUAGE, "services": _list_of(_one_of(taxonomy.SERVICES)),
         "materials": _list_of(_MATERIAL), "ewc_codes": _EWC_CODES,
-        "capacity": _amount(), "service_radius_km": _number(0, limits.MAX_RADIUS_KM), "location": _LOCATION,
+        "capacity": _amount(), "service_radius_km": _number(0, limits.MAX_RADIUS_KM),
+        "location": _LOCATION,
         "certifications": _list_of(_one_of(taxonomy.CERTIFICATIONS)),
         "target_group_fte": _number(0, limits.MAX_FTE),
         "available_from": _text_rule(_date_problem),
