@@ -292,3 +292,24 @@ def test_sign_in_links_are_limited_per_address_alike_for_unknown_ones(live_api, 
                     for _ in range(LINK_ACCOUNT_LIMIT.failures + 1)]
         assert statuses == [202] * LINK_ACCOUNT_LIMIT.failures + [429]
     assert len(inbox.messages) == 2 * LINK_ACCOUNT_LIMIT.failures
+
+
+def test_a_sign_in_link_and_a_new_password_are_in_the_audit_log_without_secrets(
+        live_api, world, inbox, session_factory):
+    import sqlalchemy as sa
+    from conftest import Http
+
+    from models import AuditEntry
+
+    client = Http(live_api)
+    client.post("/api/v1/sign-in-links", json={"email": "co-a@example.org"})
+    client.post("/api/v1/sign-in-links/use", json={
+        "code": _link_code(inbox.messages[-1]), "new_password": "a brand new secret"})
+    with session_factory() as session:
+        entries = session.scalars(sa.select(AuditEntry).where(
+            AuditEntry.action.in_(("send sign-in link", "reset password")))
+            .order_by(AuditEntry.id)).all()
+    assert [(e.action, e.entity, e.actor_id) for e in entries] == [
+        ("send sign-in link", "sign_in_links", world.ids["user_co_a"]),
+        ("reset password", "users", world.ids["user_co_a"])]
+    assert entries[0].entity_id is not None and "token_hash" not in entries[0].after

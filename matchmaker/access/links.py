@@ -32,7 +32,10 @@ def create_link(session: Session, email: str) -> tuple[User | None, str | None]:
     if user is None or not user.is_active:
         return None, None
     secret, hashed = new_secret()
-    session.add(SignInLink(user=user, token_hash=hashed, expires_at=utcnow() + LINK_LIFETIME))
+    link = SignInLink(user=user, token_hash=hashed, expires_at=utcnow() + LINK_LIFETIME)
+    session.add(link)
+    session.flush()  # the audit entry names the link
+    audit.record(session, user, "send sign-in link", link, after=audit.snapshot(link))
     return user, secret
 
 
