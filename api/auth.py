@@ -5,17 +5,33 @@ accepted from `Authorization: Bearer ...` only, never from the query string,
 where they would end up in logs and browser history. The session cookie holds
 the secret of a sign-in kept in the database (`sign_in`/`sign_out` here, for the
 API and the pages alike), so signing out ends it for every copy of the cookie.
+Besides a password, a mailed one-time link signs its owner in (and may set a new
+password): asked for alike for any address, sent to active accounts only.
 """
 from __future__ import annotations
 
-from flask import g, request, session
+from flask import g, request, session, url_for
 from flask.views import MethodView
 from werkzeug.exceptions import Unauthorized
 
-from api.db import db_session
+from api.db import db_session, send_mail
+from api.devices import device_key, remember_this_device
 from api.openapi import Blueprint
-from api.schemas import LoginIn, TokenCreatedOut, TokenIn, TokenOut, UserOut
-from api.throttle import throttle
+from api.schemas import (
+    AcceptedOut,
+    LoginIn,
+    SignInLinkIn,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
+    UserOut,
+    UseSignInLinkIn,
+)
+from api.throttle import refuse, throttle
+from api.web.security import CSRF_HEADER, SIGN_IN_KEY, csrf_token
+from matchmaker.access import links
+from matchmaker.access.mails import sign_in_link_mail
+from matchmaker.errors import ValidationError
 from matchmaker.gdpr import mark_active
 from matchmaker.tokens import (
     authenticate,
@@ -27,9 +43,6 @@ from matchmaker.tokens import (
     user_for_token,
 )
 from models import ApiToken, User
-
-# The session cookie's entry holding the sign-in's secret.
-SIGN_IN_KEY = "sign_in"
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1",
                 description="Signing in with a password, and API tokens for machine clients.")
@@ -60,8 +73,10 @@ def _user_from_request() -> User | None:
 
 def sign_in(user: User) -> None:
     """Start a new sign-in for `user` in this browser and commit it. The cookie starts
-    afresh (a session planted before cannot be taken over), keeping only the language."""
+    afresh (a session planted before cannot be taken over), keeping only the language;
+    the browser is remembered as one of the user's (`api.devices`)."""
     _restart_cookie(**{SIGN_IN_KEY: start_sign_in(db_session(), user)})
+    remember_this_device(user)
     mark_active(db_session(), user)  # GDPR retention counts from the last sign-in
     db_session().commit()
     g.user = user
@@ -94,26 +109,39 @@ def require_user() -> User:
 
 
 def _password_user(email: str, password: str) -> User:
-    throttle().check_password(email)
+    device = device_key(email)  # a browser that signed in to this account before
+    throttle().check_password(email, device)
     session = db_session()
     user = authenticate(session, email, password)
     if user is None:
-        throttle().password_failed(email)
+        throttle().password_failed(email, device)
         raise Unauthorized("wrong e-mail address or password")
-    throttle().password_succeeded(email)
+    throttle().password_succeeded(email, device)
     return user
+
+
+# Documented on the answers that hand the token to a client signed in by the cookie.
+CSRF_TOKEN_HEADER = {CSRF_HEADER: {
+    "description": "send it back in this header on every POST, PUT, PATCH and DELETE made "
+                   "with the session cookie (not needed with an API token)",
+    "schema": {"type": "string"}}}
+
+
+def with_csrf_token(user: User) -> tuple[User, int, dict[str, str]]:
+    """`user` with this session's CSRF token in the answer's headers, for cookie clients."""
+    return user, 200, {CSRF_HEADER: csrf_token()}
 
 
 @blp.route("/session")
 class SessionResource(MethodView):
     @blp.arguments(LoginIn)
-    @blp.response(200, UserOut)
+    @blp.response(200, UserOut, headers=CSRF_TOKEN_HEADER)
     @blp.doc(security=[])
-    def post(self, data: dict) -> User:
+    def post(self, data: dict) -> tuple[User, int, dict[str, str]]:
         """Sign in with e-mail and password; sets the session cookie."""
         user = _password_user(data["email"], data["password"])
         sign_in(user)
-        return user
+        return with_csrf_token(user)
 
     @blp.response(204)
     def delete(self) -> None:
@@ -123,10 +151,13 @@ class SessionResource(MethodView):
 
 @blp.route("/me")
 class MeResource(MethodView):
-    @blp.response(200, UserOut)
-    def get(self) -> User:
-        """The signed-in user."""
-        return require_user()
+    @blp.response(200, UserOut, headers=CSRF_TOKEN_HEADER)
+    def get(self) -> tuple[User, int, dict[str, str]]:
+        """The signed-in user (and, signed in by the cookie, the CSRF token to write with)."""
+        user = require_user()
+        if request.headers.get("Authorization"):
+            return user, 200, {}
+        return with_csrf_token(user)
 
 
 @blp.route("/tokens")
@@ -156,3 +187,52 @@ class TokenResource(MethodView):
         """Revoke a token; requests that send it are refused from now on."""
         revoke_api_token(db_session(), require_user(), token_id)
         db_session().commit()
+
+
+def send_sign_in_link(email: str, language: str) -> None:
+    """A sign-in link for the active account of `email`, mailed (or the word that there is
+    none); the caller learns nothing. Count it first (`throttle().link_request`)."""
+    user, secret = links.create_link(db_session(), email)
+    db_session().commit()
+    send_mail([sign_in_link_mail(
+        email.strip().lower(), user, secret, language,
+        lambda code: url_for("web.use_sign_in_link", code=code, _external=True),
+        url_for("web.register", _external=True))])
+
+
+def sign_in_with_link(code: str, new_password: str | None) -> User:
+    """Sign in with a mailed link's code (wrong codes count like wrong passwords from this
+    client); ValidationError on `code` when it is unknown, used or expired."""
+    throttle().check_link_code()
+    try:
+        user = links.use_link(db_session(), code, new_password)
+    except ValidationError:
+        throttle().link_code_failed()
+        raise
+    sign_in(user)
+    return user
+
+
+@blp.route("/sign-in-links")
+class SignInLinks(MethodView):
+    @blp.arguments(SignInLinkIn)
+    @blp.response(202, AcceptedOut)
+    @blp.doc(security=[])
+    def post(self, data: dict) -> dict:
+        """Mail a one-time sign-in link (also for a forgotten password); the same answer
+        whether the address has an account or not."""
+        refuse(throttle().link_request(data["email"]))
+        send_sign_in_link(data["email"], data.get("language") or "nl")
+        return {"status": "sent", "detail": "if the address has an active account, a "
+                "sign-in link valid for 30 minutes is on its way"}
+
+
+@blp.route("/sign-in-links/use")
+class SignInLinkUse(MethodView):
+    @blp.arguments(UseSignInLinkIn)
+    @blp.response(200, UserOut, headers=CSRF_TOKEN_HEADER)
+    @blp.doc(security=[])
+    def post(self, data: dict) -> tuple[User, int, dict[str, str]]:
+        """Sign in with the code of a mailed link (it works once); with `new_password`, that
+        becomes the password and every other sign-in of the account ends."""
+        return with_csrf_token(sign_in_with_link(data["code"], data.get("new_password")))

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, send_from_directory, url_for
 
+from api.web.security import csrf_token
+
 bp = Blueprint("api_docs", __name__)
 
 _PAGE = """<!doctype html>
@@ -23,7 +25,7 @@ _PAGE = """<!doctype html>
 <link rel="stylesheet" href="{css}">
 </head>
 <body>
-<div id="swagger-ui" data-spec-url="{spec}"></div>
+<div id="swagger-ui" data-spec-url="{spec}" data-csrf-token="{csrf}"></div>
 <script src="{bundle}"></script>
 <script src="{start}"></script>
 </body>
@@ -47,6 +49,8 @@ def page() -> Response:
         bundle=url_for("api_docs.asset", name="swagger-ui-bundle.js"),
         start=url_for("static", filename="docs.js"),
         spec="/api/openapi.json",
+        # "Try it out" with the session cookie writes like the pages do: with the token
+        csrf=csrf_token(),
     )
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = DOCS_CSP

@@ -6,6 +6,7 @@ errors, and anything unexpected (a 500 that never shows a stack trace).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
@@ -34,6 +35,9 @@ class ProblemSchema(ma.Schema):
     detail = ma.fields.String()
     errors = ma.fields.List(ma.fields.Nested(FieldProblemSchema))
     allowed = ma.fields.List(ma.fields.String())
+    existing = ma.fields.Dict(metadata={
+        "description": "409: the resource the request collided with (e.g. the match of the "
+                       "same pair), as its own endpoint shows it"})
 
 
 def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> Response:
@@ -81,13 +85,30 @@ def handle_http_exception(error: HTTPException) -> Response:
     return response
 
 
+# How each kind of resource is shown in a 409's `existing`: registered by the blueprint
+# whose endpoint shows it (`show_existing`), so the answer matches that endpoint's.
+_EXISTING: dict[type, Callable[[Any], dict[str, Any]]] = {}
+
+
+def show_existing(model: type, dump: Callable[[Any], dict[str, Any]]) -> None:
+    """Show a `Conflict`'s `existing` object of type `model` with `dump`."""
+    _EXISTING[model] = dump
+
+
+def _conflict(error: Conflict) -> Response:
+    dump = _EXISTING.get(type(error.existing))
+    shown = dump(error.existing) if dump is not None else None
+    return problem(409, "Conflict", str(error), allowed=list(error.allowed), existing=shown)
+
+
 def handle_domain_error(error: Exception) -> Response:
     if isinstance(error, NotFound):
         return problem(404, "Not Found", str(error))
     if isinstance(error, PermissionDenied):
-        return problem(403, "Forbidden", str(error))
+        return problem(403, "Forbidden", str(error), errors=[
+            {"path": e.path, "message": e.message} for e in error.errors] or None)
     if isinstance(error, Conflict):
-        return problem(409, "Conflict", str(error), allowed=list(error.allowed))
+        return _conflict(error)
     assert isinstance(error, ValidationError)
     return problem(400, "Bad Request", "the request has invalid fields",
                    errors=[{"path": e.path, "message": e.message} for e in error.errors])
@@ -102,6 +123,14 @@ def handle_database_unavailable(error: Exception) -> Response:
                        "please try again shortly")
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def handle_integrity_error(error: sa_exc.IntegrityError) -> Response:
+    """A constraint refused a write that the domain did not expect to collide (it handles
+    those it knows with `first_writer_wins`): a change made at the same moment."""
+    current_app.logger.warning("write refused by a constraint: %s", error.orig)
+    return problem(409, "Conflict", "this conflicts with a change made at the same moment; "
+                   "reload and retry")
 
 
 def handle_unexpected(error: Exception) -> Response:
@@ -123,4 +152,5 @@ def register(app: Flask) -> None:
         app.register_error_handler(error, handle_domain_error)
     for error in (sa_exc.OperationalError, sa_exc.DisconnectionError, sa_exc.TimeoutError):
         app.register_error_handler(error, handle_database_unavailable)
+    app.register_error_handler(sa_exc.IntegrityError, handle_integrity_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,4 +1,5 @@
-"""Slowing down password and token guessing: a burst of failures is answered with 429.
+"""Slowing down password and token guessing, and the probing of who has an account: a
+burst is answered with 429.
 
 Failures are counted in a sliding window per account (an e-mail address) and per client
 address. Only failures count, so a user who signs in correctly is never slowed down, and
@@ -6,6 +7,14 @@ a success clears the account's own count. Password failures are kept in the data
 so every gunicorn worker (and every host) counts the same ones. Token failures stay in
 the worker's memory: tokens are 256-bit secrets nobody guesses, the count only stops a
 client hammering with a wrong one, and reading it is on every API call's path.
+
+Registrations and invitations answer alike whether an address has an account or not;
+each one is counted per client address (in the same table), so nobody tries thousands.
+So are requests for a mailed sign-in link, per client and per address typed.
+
+The account's lock does not hold on a browser that signed in to it before (a known
+device, `matchmaker/access/devices.py`): wrong passwords there count for that browser
+alone, so a guesser elsewhere cannot lock the owner out.
 """
 from __future__ import annotations
 
@@ -36,6 +45,12 @@ class Limit:
 ACCOUNT_LIMIT = Limit(failures=5, window_s=15 * 60)
 PASSWORD_ADDRESS_LIMIT = Limit(failures=20, window_s=15 * 60)
 TOKEN_ADDRESS_LIMIT = Limit(failures=50, window_s=15 * 60)
+# An organisation registers once, a person invites a few colleagues: per client address.
+REGISTRATION_LIMIT = Limit(failures=10, window_s=60 * 60)
+INVITATION_LIMIT = Limit(failures=30, window_s=60 * 60)
+# Sign-in links: a person asks for one or two; a mailbox is not to be flooded.
+LINK_CLIENT_LIMIT = Limit(failures=10, window_s=15 * 60)
+LINK_ACCOUNT_LIMIT = Limit(failures=3, window_s=15 * 60)
 
 
 class FailureCounter:
@@ -77,7 +92,8 @@ class FailureCounter:
 
 class StoredFailureCounter:
     """The same counts as `FailureCounter`, kept in the database (`password_failures`),
-    each call in a short transaction of its own."""
+    each call in a short transaction of its own; `scope` keeps the counts apart (a wrong
+    password for an account or from an address, a registration or an invitation sent)."""
 
     # longer keys are cut: an e-mail address has at most 254 characters anyway
     MAX_KEY = 320
@@ -137,31 +153,75 @@ class Throttle:
         self.password_addresses = StoredFailureCounter(password_address, "address", sessions,
                                                        clock)
         self.token_addresses = FailureCounter(token_address, clock)
+        self.devices = StoredFailureCounter(account, "device", sessions, clock)
+        self.registrations = StoredFailureCounter(REGISTRATION_LIMIT, "registration", sessions,
+                                                  clock)
+        self.invitations = StoredFailureCounter(INVITATION_LIMIT, "invitation", sessions, clock)
+        self.link_clients = StoredFailureCounter(LINK_CLIENT_LIMIT, "link-client", sessions,
+                                                 clock)
+        self.link_accounts = StoredFailureCounter(LINK_ACCOUNT_LIMIT, "link-account", sessions,
+                                                  clock)
 
-    def password_wait(self, email: str) -> int:
-        """Seconds before this client may try a password for `email`; 0: it may now."""
-        return max(self.password_addresses.retry_after(_address()),
-                   self.accounts.retry_after(_account(email)))
+    def attempt(self, counter: StoredFailureCounter, key: str | None = None) -> int:
+        """Count one attempt of this client (or of `key`), or, past the limit, the seconds
+        it must wait (a refused attempt is not counted)."""
+        key = key if key is not None else _address()
+        wait = counter.retry_after(key)
+        if not wait:
+            counter.fail(key)
+        return wait
 
-    def check_password(self, email: str) -> None:
-        """Raise 429 with Retry-After when this client or this account failed too often."""
-        _refuse(self.password_wait(email))
+    def password_wait(self, email: str, device: str | None = None) -> int:
+        """Seconds before this client may try a password for `email`; 0: it may now.
+        `device`: the key of a browser that signed in to this account before, whose own
+        count replaces the account's."""
+        own = self.devices.retry_after(device) if device else \
+            self.accounts.retry_after(_account(email))
+        return max(self.password_addresses.retry_after(_address()), own)
 
-    def password_failed(self, email: str) -> None:
+    def check_password(self, email: str, device: str | None = None) -> None:
+        """Raise 429 with Retry-After when this client or this account (or this known
+        device) failed too often."""
+        refuse(self.password_wait(email, device))
+
+    def password_failed(self, email: str, device: str | None = None) -> None:
         self.password_addresses.fail(_address())
-        self.accounts.fail(_account(email))
+        if device:
+            self.devices.fail(device)
+        else:
+            self.accounts.fail(_account(email))
 
-    def password_succeeded(self, email: str) -> None:
+    def password_succeeded(self, email: str, device: str | None = None) -> None:
         self.accounts.clear(_account(email))
+        if device:
+            self.devices.clear(device)
+
+    def link_request(self, email: str) -> int:
+        """Count a request for a sign-in link to `email` from this client, or, past the
+        limit of either, the seconds to wait (counted alike for unknown addresses)."""
+        wait = max(self.link_clients.retry_after(_address()),
+                   self.link_accounts.retry_after(_account(email)))
+        if not wait:
+            self.link_clients.fail(_address())
+            self.link_accounts.fail(_account(email))
+        return wait
+
+    def check_link_code(self) -> None:
+        """Wrong sign-in link codes count as wrong passwords from this client."""
+        refuse(self.password_addresses.retry_after(_address()))
+
+    def link_code_failed(self) -> None:
+        self.password_addresses.fail(_address())
 
     def check_token(self) -> None:
-        _refuse(self.token_addresses.retry_after(_address()))
+        refuse(self.token_addresses.retry_after(_address()))
 
     def token_failed(self) -> None:
         self.token_addresses.fail(_address())
 
 
-def _refuse(wait: int) -> None:
+def refuse(wait: int) -> None:
+    """Raise 429 with Retry-After when `wait` seconds remain."""
     if wait:
         raise TooManyRequests("too many failed attempts; wait before trying again",
                               retry_after=wait)

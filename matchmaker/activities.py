@@ -5,25 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import Activity, Hub, Organisation, User
 
-from . import audit
-from .errors import FieldError, ValidationError
+from . import audit, scoping
+from .concurrent_writes import first_writer_wins
 
 NETWORKING_KINDS: tuple[str, ...] = ("network_event", "hackathon")
 
 
-def _organisations(session: Session, organisation_ids: list[int]) -> list[Organisation]:
-    found = session.scalars(sa.select(Organisation).where(
-        Organisation.id.in_(organisation_ids))).all()
-    missing = sorted(set(organisation_ids) - {o.id for o in found})
-    if missing:
-        raise ValidationError([FieldError("organisation_ids", f"no organisation {i}")
-                               for i in missing])
-    return list(found)
+def _organisations(session: Session, actor: User, organisation_ids: list[int]
+                   ) -> list[Organisation]:
+    # from any hub, but only those the facilitator may see (`scoping`)
+    return scoping.load_many(session, actor, Organisation, organisation_ids,
+                             "organisation_ids")
 
 
 def record_activity(session: Session, actor: User, hub: Hub, kind: str, date: dt.date,
@@ -32,7 +28,7 @@ def record_activity(session: Session, actor: User, hub: Hub, kind: str, date: dt
     """Record one activity with the organisations that took part (from any hub)."""
     activity = Activity(hub=hub, kind=kind, date=date, title=title,
                         other_participants=other_participants,
-                        organisations=_organisations(session, organisation_ids or []))
+                        organisations=_organisations(session, actor, organisation_ids or []))
     audit.record_creation(session, actor, activity, organisation_ids=organisation_ids or [])
     return activity
 
@@ -42,11 +38,13 @@ def update_activity(session: Session, actor: User, activity: Activity,
     before = {**audit.snapshot(activity),
               "organisation_ids": sorted(o.id for o in activity.organisations)}
     values = dict(values)
-    if "organisation_ids" in values:
-        activity.organisations = _organisations(session, values.pop("organisation_ids"))
-    for key, value in values.items():
-        setattr(activity, key, value)
-    session.flush()
+    organisations = (_organisations(session, actor, values.pop("organisation_ids"))
+                     if "organisation_ids" in values else None)
+    with first_writer_wins(session, f"a change of activity {activity.id}", lambda: activity):
+        if organisations is not None:
+            activity.organisations = organisations
+        for key, value in values.items():
+            setattr(activity, key, value)
     after = {**audit.snapshot(activity),
              "organisation_ids": sorted(o.id for o in activity.organisations)}
     old, new = audit.changed(before, after)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class DomainError(Exception):
@@ -13,15 +14,23 @@ class NotFound(DomainError):
 
 
 class Conflict(DomainError):
-    """The request conflicts with the current state (stale version, illegal transition)."""
+    """The request conflicts with the current state (stale version, illegal transition,
+    a row that exists already). `existing` is the object the request collided with, for
+    the caller to see, when the caller may see it."""
 
-    def __init__(self, message: str, *, allowed: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str, *, allowed: tuple[str, ...] = (),
+                 existing: Any = None) -> None:
         super().__init__(message)
         self.allowed = allowed
+        self.existing = existing
 
 
 class PermissionDenied(DomainError):
-    """The caller is known but may not do this."""
+    """The caller is known but may not do this; `errors` name the fields concerned."""
+
+    def __init__(self, message: str, *, errors: list[FieldError] | None = None) -> None:
+        super().__init__(message)
+        self.errors = list(errors or [])
 
 
 @dataclass(frozen=True)

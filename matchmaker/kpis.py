@@ -28,8 +28,10 @@ from models import (
     User,
 )
 
-from . import audit
+from . import audit, limits
 from .activities import NETWORKING_KINDS
+from .concurrent_writes import first_writer_wins
+from .errors import FieldError, ValidationError
 
 OBJECTIVES: tuple[str, ...] = (
     "networking", "awareness", "new_initiatives_social_impact", "new_assignments_social_economy",
@@ -142,7 +144,14 @@ class _Counter:
 
 
 def compute(session: Session, hub_id: int, start: dt.date, end: dt.date) -> KpiReport:
-    """Every KPI of `hub_id` for [start, end), with the targets of the start's year."""
+    """Every KPI of `hub_id` for [start, end), with the targets of the start's year; a
+    period outside the service's days (`limits`) is a ValidationError."""
+    errors = [FieldError(path, problem) for path, problem in (
+        ("start", limits.day_problem(start)),
+        ("end", limits.day_problem(end - dt.timedelta(days=1)) if end > start else None))
+        if problem]
+    if errors:
+        raise ValidationError(errors)
     c = _Counter(session, hub_id, start, end)
     activities = c.activities()
     by_kind = Counter(a.kind for a in activities)
@@ -216,11 +225,17 @@ KPI_NAMES: frozenset[str] = frozenset({
 
 def set_target(session: Session, actor: User, hub_id: int, year: int, kpi: str,
                target: float) -> KpiTarget:
-    """Set (or replace) the hub's target for one KPI in one year."""
-    existing = session.scalar(sa.select(KpiTarget).where(
-        KpiTarget.hub_id == hub_id, KpiTarget.year == year, KpiTarget.kpi == kpi))
+    """Set (or replace) the hub's target for one KPI in one year. Two facilitators setting
+    a new one at the same moment: the second gets a Conflict with the first one's."""
+    def stored() -> KpiTarget | None:
+        return session.scalar(sa.select(KpiTarget).where(
+            KpiTarget.hub_id == hub_id, KpiTarget.year == year, KpiTarget.kpi == kpi))
+
+    existing = stored()
     if existing is None:
         existing = KpiTarget(hub_id=hub_id, year=year, kpi=kpi, target=target)
+        with first_writer_wins(session, f"the {year} target of {kpi}", stored):
+            session.add(existing)
         audit.record_creation(session, actor, existing)
         return existing
     before = audit.snapshot(existing)

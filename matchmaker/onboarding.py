@@ -5,19 +5,27 @@ An invitation's code is random, sent by e-mail only and stored hashed; it
 works once, before it expires. A self-registered organisation is checked
 against the KBO/BCE number for duplicates and stays `pending` (its people
 cannot sign in) until a facilitator of its hub approves it.
+
+Who has an account is nobody's business but the account's: an invitation or a
+registration for an address that has one, or a registration with a known enterprise
+number, creates nothing and is answered exactly like one that goes ahead; the outcome
+(`InvitationSent`, `RegistrationReceived`) says which, so that the mail to the address
+tells its owner (`access.mails`).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import Hub, Invitation, Organisation, User, utcnow
+from models import Hub, Invitation, Organisation, User, normalise_enterprise_number, utcnow
 
 from . import audit
 from .accounts import hash_password
+from .concurrent_writes import first_writer_wins
 from .errors import Conflict, NotFound
 from .places.geocode import place_columns
 from .registration import refuse_known_enterprise_number
@@ -26,22 +34,40 @@ from .tokens import new_secret, token_hash
 INVITATION_TTL = timedelta(days=14)
 
 
+def _holder(session: Session, email: str) -> User | None:
+    """The account with this address, if any."""
+    return session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.lower()))
+
+
 def _refuse_known_email(session: Session, email: str) -> None:
-    if session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email.lower())):
+    if _holder(session, email) is not None:
         raise Conflict(f"{email} already has an account")
 
 
+@dataclass(frozen=True)
+class InvitationSent:
+    """What inviting `email` did: a new invitation and its one-time code (to be mailed,
+    never shown), or nothing because `holder` has the address already."""
+
+    email: str
+    organisation: Organisation
+    invitation: Invitation | None = None
+    secret: str | None = None
+    holder: User | None = None
+
+
 def invite(session: Session, actor: User, organisation: Organisation, email: str,
-           ttl: timedelta = INVITATION_TTL) -> tuple[Invitation, str]:
-    """A member invitation to `organisation` and its one-time code (to be mailed, never shown)."""
+           ttl: timedelta = INVITATION_TTL) -> InvitationSent:
+    """A member invitation to `organisation`, unless the address has an account."""
     email = email.strip().lower()
-    _refuse_known_email(session, email)
+    if (holder := _holder(session, email)) is not None:
+        return InvitationSent(email, organisation, holder=holder)
     secret, hashed = new_secret()
     invitation = Invitation(email=email, organisation=organisation, role="member",
                             token_hash=hashed, invited_by=actor,
                             expires_at=utcnow() + ttl)
     audit.record_creation(session, actor, invitation, action="invite")
-    return invitation, secret
+    return InvitationSent(email, organisation, invitation, secret)
 
 
 def accept_invitation(session: Session, secret: str, password: str,
@@ -57,32 +83,67 @@ def accept_invitation(session: Session, secret: str, password: str,
     if invitation.expires_at <= utcnow():
         raise Conflict("this invitation has expired; ask for a new one")
     _refuse_known_email(session, invitation.email)
-    user = User(email=invitation.email, password_hash=hash_password(password),
-                display_name=display_name, role=invitation.role,
-                organisation=invitation.organisation,
-                language=language or (invitation.organisation.language
-                                      if invitation.organisation else None) or "nl")
-    session.add(user)
-    invitation.used_at = utcnow()
-    session.flush()
+    password_hash = hash_password(password)
+    # Claimed in one statement: of two requests with the same code at the same moment, the
+    # second finds it used once the first has committed (and creates no account).
+    claimed = session.execute(sa.update(Invitation).where(
+        Invitation.id == invitation.id, Invitation.used_at.is_(None)).values(used_at=utcnow()))
+    if claimed.rowcount != 1:
+        raise Conflict("this invitation was already used")
+    session.refresh(invitation)
+    organisation = invitation.organisation
+    with first_writer_wins(session, f"an account for {invitation.email}"):
+        user = User(email=invitation.email, password_hash=password_hash,
+                    display_name=display_name, role=invitation.role, organisation=organisation,
+                    language=language or (organisation.language if organisation else None)
+                    or "nl")
+        session.add(user)
     audit.record(session, user, "accept", invitation, after=audit.snapshot(invitation))
     return user
 
 
+@dataclass(frozen=True)
+class RegistrationReceived:
+    """What a registration did: a new pending `organisation`, or nothing because `holder`
+    has the address already or an organisation has the enterprise number (`known_number`)."""
+
+    email: str
+    hub: Hub
+    name: str
+    language: str
+    organisation: Organisation | None = None
+    holder: User | None = None
+    known_number: str | None = None
+
+
 def register(session: Session, hub: Hub, values: dict[str, Any], email: str, password: str,
-             display_name: str = "") -> tuple[Organisation, User]:
-    """A new organisation (pending) with its first member (inactive until approval)."""
+             display_name: str = "") -> RegistrationReceived:
+    """A new organisation (pending) with its first member (inactive until approval), unless
+    the address or the enterprise number is known. Every outcome costs the same password
+    hash, so the answer's timing does not tell them apart either."""
     email = email.strip().lower()
-    refuse_known_enterprise_number(session, values.get("enterprise_number"))
-    _refuse_known_email(session, email)
-    organisation = Organisation(hub=hub, status="pending", **place_columns(values))
-    user = User(email=email, password_hash=hash_password(password), display_name=display_name,
-                role="member", organisation=organisation, is_active=False,
-                language=values.get("language") or "nl")
-    session.add(user)
+    password_hash = hash_password(password)
+    language = values.get("language") or "nl"
+    received = RegistrationReceived(email, hub, values["name"], language)
+    if (holder := _holder(session, email)) is not None:
+        return replace(received, holder=holder)
+    try:
+        refuse_known_enterprise_number(session, values.get("enterprise_number"))
+    except Conflict:
+        return replace(received, known_number=normalise_enterprise_number(
+            values["enterprise_number"]))
+    try:
+        with first_writer_wins(session, f"an account for {email}"):
+            organisation = Organisation(hub=hub, status="pending", **place_columns(values))
+            user = User(email=email, password_hash=password_hash, display_name=display_name,
+                        role="member", organisation=organisation, is_active=False,
+                        language=language)
+            session.add_all([organisation, user])
+    except Conflict:  # the same address registered by another request at the same moment
+        return replace(received, holder=_holder(session, email))
     # the person registering is the one who did it, although they cannot sign in yet
     audit.record_creation(session, user, organisation, action="register")
-    return organisation, user
+    return replace(received, organisation=organisation)
 
 
 def approve(session: Session, actor: User, organisation: Organisation) -> Organisation:

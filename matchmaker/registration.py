@@ -26,7 +26,7 @@ from models import (
 )
 
 from . import audit
-from .errors import Conflict, PermissionDenied
+from .errors import Conflict, FieldError, PermissionDenied
 from .places.geocode import place_columns
 from .scoping import SOCIAL_ENTERPRISE, noun
 
@@ -100,8 +100,32 @@ def create_organisation(session: Session, actor: User, hub: Hub,
     return _create(session, actor, Organisation(hub=hub, **place_columns(values)))
 
 
+# What the hub approves: which kind of organisation it is (it decides whether it offers
+# capacities or registers streams), its recognitions, its hub and its KBO/BCE number.
+HUB_APPROVED_FIELDS: tuple[str, ...] = ("kind", "recognitions", "hub_id", "enterprise_number")
+
+
+def _changes(organisation: Organisation, name: str, value: Any) -> bool:
+    current = getattr(organisation, name)
+    if name == "enterprise_number" and value:
+        value = normalise_enterprise_number(value)
+    if name == "recognitions":
+        return sorted(value or []) != sorted(current or [])
+    return value != current
+
+
 def update_organisation(session: Session, actor: User, organisation: Organisation,
                         values: dict[str, Any]) -> Organisation:
+    """Change an organisation's fields; a member may not change those its hub approves
+    (PermissionDenied naming each), sending them unchanged is fine."""
+    if actor.role == "member":
+        refused = [name for name in HUB_APPROVED_FIELDS
+                   if name in values and _changes(organisation, name, values[name])]
+        if refused:
+            raise PermissionDenied(
+                f"{', '.join(refused)}: set by your hub's facilitator; ask them to change it",
+                errors=[FieldError(name, "set by your hub's facilitator; ask them to change "
+                                         "it") for name in refused])
     refuse_known_enterprise_number(session, values.get("enterprise_number"), organisation.id)
     return _update(session, actor, organisation, place_columns(values, organisation))
 

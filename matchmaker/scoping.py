@@ -1,11 +1,11 @@
 """Who may see and who may manage what: the one place visibility is decided.
 
 Every query of organisations, streams, capacities and matches takes its WHERE
-clause from here, and every single-object load goes through `load`, so no
-endpoint has to remember a rule. Reading is wider than managing: published
-streams and capacities (their non-personal fields) are visible to every
-signed-in user in every hub, because matching crosses hub borders; drafts and
-pending organisations only to those who manage them. A match belongs to the
+clause from here, every single-object load goes through `load`, and every id given in
+a request's body through `load_many`, so no endpoint has to remember a rule. Reading is
+wider than managing: published streams and capacities (their non-personal fields) are
+visible to every signed-in user in every hub, because matching crosses hub borders;
+drafts and pending organisations only to those who manage them. A match belongs to the
 facilitators of its stream's hub; the capacity's hub sees it read-only, and
 the two parties see it once they have been introduced.
 
@@ -23,7 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from models import Activity, Capacity, Decision, Hub, Match, Organisation, Stream, User
 
-from .errors import NotFound, PermissionDenied
+from .errors import FieldError, NotFound, PermissionDenied, ValidationError
 
 T = TypeVar("T")
 Item = Stream | Capacity
@@ -199,6 +199,19 @@ def load(session: Session, user: User, model: type[T], object_id: int, *,
             sa.select(sa.literal(True)).where(model.id == object_id, managed(user, model))):
         raise PermissionDenied(f"you may not change {noun(model)} {object_id}")
     return obj
+
+
+def load_many(session: Session, user: User, model: type[T], object_ids: list[int],
+              field: str) -> list[T]:
+    """The objects named by ids in a request's body (field `field`), among those the user
+    may see; any other id is refused exactly like an id that does not exist (a 400 on the
+    field), so the answer tells nothing of objects the user may not see."""
+    found = list(session.scalars(sa.select(model).where(
+        model.id.in_(object_ids), visible(user, model))))
+    missing = sorted(set(object_ids) - {obj.id for obj in found})
+    if missing:
+        raise ValidationError([FieldError(field, f"no {noun(model)} {i}") for i in missing])
+    return found
 
 
 def may_manage(session: Session, user: User, obj: Organisation | Stream | Capacity | Match | Hub

@@ -15,7 +15,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import ApiToken, SignIn, User, utcnow
+from models import ApiToken, KnownDevice, SignIn, SignInLink, User, utcnow
 
 from . import audit
 from .accounts import hash_password, verify_password
@@ -78,8 +78,10 @@ def end_sign_in(session: Session, secret: str) -> None:
 
 
 def end_all_sign_ins(session: Session, user: User) -> None:
-    """Sign `user` out in every browser (account switched off or erased)."""
-    session.execute(sa.delete(SignIn).where(SignIn.user_id == user.id))
+    """Sign `user` out in every browser (account switched off or erased, password reset),
+    forget the browsers it signed in from, and void its unused sign-in links."""
+    for model in (SignIn, KnownDevice, SignInLink):
+        session.execute(sa.delete(model).where(model.user_id == user.id))
 
 
 def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:

@@ -9,18 +9,15 @@ from sqlalchemy.orm import Session
 
 from models import Hub, Organisation, User
 
-from . import audit
+from . import audit, scoping
 from .accounts import hash_password
+from .concurrent_writes import first_writer_wins
 from .errors import Conflict, FieldError, ValidationError
 from .tokens import end_all_sign_ins
 
 
-def _hubs(session: Session, hub_ids: list[int]) -> list[Hub]:
-    hubs = list(session.scalars(sa.select(Hub).where(Hub.id.in_(hub_ids))))
-    missing = sorted(set(hub_ids) - {h.id for h in hubs})
-    if missing:
-        raise ValidationError([FieldError("hub_ids", f"no hub {i}") for i in missing])
-    return hubs
+def _hubs(session: Session, actor: User, hub_ids: list[int]) -> list[Hub]:
+    return scoping.load_many(session, actor, Hub, hub_ids, "hub_ids")
 
 
 def _check_role(role: str, hubs: list[Hub], organisation_id: int | None) -> None:
@@ -41,15 +38,22 @@ def _check_role(role: str, hubs: list[Hub], organisation_id: int | None) -> None
 def create_user(session: Session, actor: User, values: dict[str, Any]) -> User:
     values = dict(values)
     email = values.pop("email").strip().lower()
-    if session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)):
-        raise Conflict(f"{email} already has an account")
-    hubs = _hubs(session, values.pop("hub_ids", []))
+
+    def holder() -> User | None:
+        return session.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
+
+    if (known := holder()) is not None:
+        raise Conflict(f"{email} already has an account", existing=known)
+    hubs = _hubs(session, actor, values.pop("hub_ids", []))
     organisation_id = values.pop("organisation_id", None)
     _check_role(values["role"], hubs, organisation_id)
-    if organisation_id is not None and session.get(Organisation, organisation_id) is None:
-        raise ValidationError([FieldError("organisation_id", f"no organisation {organisation_id}")])
-    user = User(email=email, password_hash=hash_password(values.pop("password")), hubs=hubs,
-                organisation_id=organisation_id, **values)
+    if organisation_id is not None:
+        scoping.load_many(session, actor, Organisation, [organisation_id], "organisation_id")
+    password_hash = hash_password(values.pop("password"))
+    with first_writer_wins(session, f"an account for {email}", holder):
+        user = User(email=email, password_hash=password_hash, hubs=hubs,
+                    organisation_id=organisation_id, **values)
+        session.add(user)
     audit.record_creation(session, actor, user, hub_ids=sorted(h.id for h in hubs))
     return user
 
@@ -62,12 +66,14 @@ def update_user(session: Session, actor: User, user: User, values: dict[str, Any
         raise Conflict(f"account {user.id} is erased; it cannot be changed")
     before = {**audit.snapshot(user), "hub_ids": sorted(h.id for h in user.hubs)}
     values = dict(values)
-    if "hub_ids" in values:
-        hubs = _hubs(session, values.pop("hub_ids"))
+    hubs = _hubs(session, actor, values.pop("hub_ids")) if "hub_ids" in values else None
+    if hubs is not None:
         _check_role(user.role, hubs, user.organisation_id)
-        user.hubs = hubs
-    for key, value in values.items():
-        setattr(user, key, value)
+    with first_writer_wins(session, f"a change of user {user.id}", lambda: user):
+        if hubs is not None:
+            user.hubs = hubs
+        for key, value in values.items():
+            setattr(user, key, value)
     if values.get("is_active") is False:
         # switched back on later, the account starts from a fresh sign-in
         end_all_sign_ins(session, user)

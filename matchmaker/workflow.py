@@ -24,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from models import Capacity, Decision, Match, Stream, User
 
 from . import audit, taxonomy
+from .concurrent_writes import first_writer_wins
 from .errors import Conflict, FieldError, ValidationError
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -88,9 +89,9 @@ class Transition:
     expected_version: int
     reason_code: str | None = None
     note: str = ""
-    note_to_parties: str = ""
     agreement: Agreement | None = None
     completed_volume_kg: float | None = None
+    note_to_parties: str = ""
 
 
 def _json_safe(features: dict[str, Any]) -> dict[str, Any]:
@@ -102,15 +103,23 @@ def _json_safe(features: dict[str, Any]) -> dict[str, Any]:
 
 def take_suggestion(session: Session, actor: User, stream: Stream, capacity: Capacity,
                     score: float, features: dict[str, Any], scorer_version: str) -> Match:
-    """Store a suggestion as a proposed match in the stream's hub."""
-    existing = session.scalar(sa.select(Match).where(
-        Match.stream_id == stream.id, Match.capacity_id == capacity.id))
-    if existing is not None:
+    """Store a suggestion as a proposed match in the stream's hub; Conflict with the match
+    that exists when the pair was taken before (or by another request at the same moment)."""
+    def existing() -> Match | None:
+        return session.scalar(sa.select(Match).where(
+            Match.stream_id == stream.id, Match.capacity_id == capacity.id))
+
+    found = existing()
+    if found is not None:
         raise Conflict(f"stream {stream.id} and capacity {capacity.id} are already "
-                       f"match {existing.id} ({existing.status})")
-    match = Match(stream=stream, capacity=capacity, hub_id=stream.organisation.hub_id,
-                  score=score, features=_json_safe(features), scorer_version=scorer_version,
-                  status="proposed")
+                       f"match {found.id} ({found.status})", existing=found)
+    with first_writer_wins(session, f"a match of stream {stream.id} and capacity "
+                           f"{capacity.id}", existing):
+        # made inside: linking it to the stream puts it in the savepoint's writes
+        match = Match(stream=stream, capacity=capacity, hub_id=stream.organisation.hub_id,
+                      score=score, features=_json_safe(features),
+                      scorer_version=scorer_version, status="proposed")
+        session.add(match)
     audit.record_creation(session, actor, match, action="propose")
     session.add(Decision(match=match, user=actor, from_status=None, to_status="proposed"))
     return match

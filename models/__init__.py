@@ -26,7 +26,16 @@ from .db import (
 from .items import Capacity, Stream
 from .matches import Decision, Match, ScorerModel
 from .organisations import Contact, Hub, Organisation, normalise_enterprise_number
-from .users import ApiToken, Invitation, PasswordFailure, SignIn, User, user_hubs
+from .users import (
+    ApiToken,
+    Invitation,
+    KnownDevice,
+    PasswordFailure,
+    SignIn,
+    SignInLink,
+    User,
+    user_hubs,
+)
 from .vectors import Embedding, IndexVersion, bump_index_version, read_index_version
 
 __all__ = [
@@ -48,12 +57,14 @@ __all__ = [
     "Hub",
     "IndexVersion",
     "Invitation",
+    "KnownDevice",
     "KpiTarget",
     "Match",
     "Organisation",
     "PasswordFailure",
     "ScorerModel",
     "SignIn",
+    "SignInLink",
     "Stream",
     "User",
     "activity_organisations",

@@ -1,5 +1,5 @@
-"""People who log in: users, the hubs they facilitate, their browser sign-ins, API tokens
-and invitations.
+"""People who log in: users, the hubs they facilitate, their browser sign-ins, the browsers
+they signed in from, mailed one-time sign-in links, API tokens and invitations.
 
 Secrets are only ever stored hashed (`password_hash`, `token_hash`).
 """
@@ -51,6 +51,12 @@ class User(Base):
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
     sign_ins: Mapped[list[SignIn]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    known_devices: Mapped[list[KnownDevice]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    sign_in_links: Mapped[list[SignInLink]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
     decisions: Mapped[list[Decision]] = relationship(back_populates="user")
@@ -119,3 +125,34 @@ class Invitation(Base):
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="invitations")
     invited_by: Mapped[User | None] = relationship(back_populates="invitations_sent")
+
+
+class KnownDevice(Base):
+    """A browser that signed in to the account before. Its cookie holds a secret whose hash
+    is kept here; wrong passwords typed elsewhere do not lock the owner out on it."""
+
+    __tablename__ = "known_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(128), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="known_devices")
+
+
+class SignInLink(Base):
+    """A mailed link that signs its owner in once, before it expires (and lets them choose a
+    new password: the "forgot password" link). Only the hash of its secret is kept."""
+
+    __tablename__ = "sign_in_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(128), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="sign_in_links")

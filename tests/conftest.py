@@ -109,16 +109,21 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 class Http:
     """A minimal HTTP client on the standard library: JSON in, (status, headers, JSON) out.
 
-    Keeps cookies, so signing in with POST /api/v1/session works as in a browser.
+    Keeps cookies, so signing in with POST /api/v1/session works as in a browser, and
+    sends back the CSRF token that sign-in hands out on its writes, as a page's script would.
     """
+
+    UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
     def __init__(self, base_url: str) -> None:
         import http.cookiejar
         import urllib.request
 
         self.base_url = base_url
+        self.csrf_token: str | None = None
+        self.cookies = http.cookiejar.CookieJar()
         self._opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            urllib.request.HTTPCookieProcessor(self.cookies))
 
     def request(self, method: str, path: str, json: object = None, token: str | None = None,
                 headers: dict[str, str] | None = None, data: bytes | None = None,
@@ -134,6 +139,8 @@ class Http:
             request.add_header("Content-Type", "application/json")
         if token:
             request.add_header("Authorization", f"Bearer {token}")
+        elif method in self.UNSAFE and self.csrf_token:
+            request.add_header("X-CSRF-Token", self.csrf_token)
         for key, value in (headers or {}).items():
             request.add_header(key, value)
         try:
@@ -141,6 +148,7 @@ class Http:
                 status, raw, got = response.status, response.read(), dict(response.headers)
         except urllib.error.HTTPError as err:
             status, raw, got = err.code, err.read(), dict(err.headers)
+        self.csrf_token = got.get("X-CSRF-Token", self.csrf_token)
         return status, got, (json_module.loads(raw) if raw.strip() else None)
 
     def get(self, path: str, **kw: object) -> tuple[int, dict[str, str], object]:
@@ -207,8 +215,7 @@ def http(live_api: str) -> Http:
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def world(session_factory: sessionmaker[Session]):
+def build_world(session_factory: sessionmaker[Session]):
     """Two hubs, each with a company and a social enterprise (one member each, one stream or
     capacity each), a facilitator per hub and an admin; every user has an API token.
 
@@ -260,6 +267,59 @@ def world(session_factory: sessionmaker[Session]):
             w.ids[f"user_{key}"] = user.id
         session.commit()
     return w
+
+
+@pytest.fixture
+def world(session_factory: sessionmaker[Session]):
+    return build_world(session_factory)
+
+
+# --- one app, served over HTTP on one world, shared by a whole module ---------------------
+# For modules whose tests only read, or write rows of their own: the world, the migration
+# and the server are built once per module and database, not once per test.
+
+@pytest.fixture(scope="module", params=["sqlite",
+                                        pytest.param("postgresql", marks=pytest.mark.postgres)])
+def shared_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                  ) -> Iterator[str]:
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("shared") / "matchmaker.sqlite"
+        shutil.copyfile(request.getfixturevalue("_migrated_sqlite_file"), path)
+        yield f"sqlite:///{path}"
+    else:
+        for url in _postgres_url_in_fresh_schema(request.getfixturevalue("_postgres_problem")):
+            upgrade(url)
+            yield url
+
+
+@pytest.fixture(scope="module")
+def shared_api(shared_db_url: str, tmp_path_factory: pytest.TempPathFactory):
+    """The app on its own database with the `world`, served on a threaded HTTP server:
+    `base_url`, `app`, `engine`, `session_factory`, `world`, and `http()` for a new client."""
+    import threading
+    from types import SimpleNamespace
+
+    from werkzeug.serving import make_server
+
+    from api.app import create_app
+    from matchmaker.config import Settings
+
+    engine = make_engine(shared_db_url)
+    session_factory = make_session_factory(engine)
+    world = build_world(session_factory)
+    app = create_app(Settings(home=tmp_path_factory.mktemp("home"),
+                              database_url=shared_db_url, secret_key="test-secret"))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    yield SimpleNamespace(base_url=base_url, app=app, engine=engine,
+                          session_factory=session_factory, world=world,
+                          http=lambda: Http(base_url))
+    server.shutdown()
+    thread.join()
+    app.extensions["matchmaker.engine"].dispose()
+    engine.dispose()
 
 
 class SmtpInbox:

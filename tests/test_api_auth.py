@@ -77,9 +77,10 @@ def _signed_in_copy(http, live_api, email):
     """Sign `http` in; a second client, and the headers that send a copy of its cookie."""
     from conftest import Http
 
-    status, headers, _ = http.post("/api/v1/session", json={"email": email, "password": PASSWORD})
+    status, _, _ = http.post("/api/v1/session", json={"email": email, "password": PASSWORD})
     assert status == 200
-    return Http(live_api), {"Cookie": headers["Set-Cookie"].split(";", 1)[0]}
+    [session] = [c for c in http.cookies if c.name == "session"]
+    return Http(live_api), {"Cookie": f"session={session.value}"}
 
 
 def test_a_cookie_copied_before_sign_out_no_longer_signs_in(http, live_api, world):
@@ -133,3 +134,40 @@ def test_a_sign_in_runs_out_after_its_lifetime_and_is_cleared_at_the_next(sessio
     session.flush()
     assert user_for_sign_in(session, new) is user
     assert session.scalar(sa.select(sa.func.count()).select_from(SignIn)) == 1
+
+
+def test_cookie_signed_api_writes_need_the_csrf_header_that_sign_in_hands_out(
+        http, world, session_factory):
+    """A cross-site page can make the browser post to the API with its cookie (a form sends
+    `text/plain`, or nothing at all) but cannot set a header: such writes change nothing."""
+    from models import Contact
+
+    def contacts() -> list[tuple]:
+        with session_factory() as session:
+            return session.execute(sa.select(Contact.id, Contact.name, Contact.erased_at)
+                                   .order_by(Contact.id)).all()
+
+    status, headers, _ = http.post("/api/v1/session", json={"email": "co-a@example.org",
+                                                            "password": PASSWORD})
+    token = headers["X-CSRF-Token"]
+    assert status == 200 and len(token) >= 32
+    assert http.get("/api/v1/me")[1]["X-CSRF-Token"] == token
+    http.csrf_token = None  # what a forged request from another site is left with
+    add = f"/api/v1/organisations/{world.ids['org_co_a']}/contacts"
+    with session_factory() as session:
+        contact_id = session.scalar(sa.select(Contact.id).where(
+            Contact.organisation_id == world.ids["org_co_a"]))
+    before = contacts()
+    form_post = http.request("POST", add, data=b'{"name": "x"}',
+                             headers={"Content-Type": "text/plain"})
+    assert form_post[0] == 415 and form_post[1]["Content-Type"] == "application/problem+json"
+    assert http.post(add, json={"name": "x"})[0] == 403
+    assert http.post(f"/api/v1/contacts/{contact_id}/erasure")[0] == 403
+    assert http.delete("/api/v1/session")[0] == 403
+    assert http.post(add, json={"name": "x"}, headers={"X-CSRF-Token": "wrong"})[0] == 403
+    assert contacts() == before and http.get("/api/v1/me")[0] == 200
+
+    assert http.post(add, json={"name": "Jan"}, headers={"X-CSRF-Token": token})[0] == 201
+    # an API token is never sent by a browser on its own: it needs no CSRF header
+    assert http.post(add, json={"name": "Piet"}, token=world.tokens["co_a"])[0] == 201
+    assert http.delete("/api/v1/session", headers={"X-CSRF-Token": token})[0] == 204

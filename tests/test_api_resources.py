@@ -162,3 +162,32 @@ def test_an_enterprise_number_belongs_to_one_organisation_created_or_edited(
         assert session.get(Organisation, other).name != "Renamed"
         assert session.scalar(sa.select(sa.func.count()).select_from(Organisation).where(
             Organisation.enterprise_number == "0456123987")) == 1
+
+
+def test_a_member_cannot_change_what_the_hub_approves(http, world, session_factory):
+    """Kind, recognitions and enterprise number are the hub's to approve: a member's change
+    is a 403 naming each field and changes nothing; the facilitator may make it."""
+    path = f"/api/v1/organisations/{world.ids['org_co_a']}"
+    member = world.tokens["co_a"]
+    with session_factory() as session:
+        before = session.get(Organisation, world.ids["org_co_a"])
+        before = (before.kind, before.recognitions, before.enterprise_number)
+    status, _, problem = http.patch(path, token=member, json={
+        "kind": "social_enterprise", "recognitions": ["maatwerkbedrijf"],
+        "enterprise_number": "0456.123.987", "description": "Nu een maatwerkbedrijf"})
+    assert status == 403
+    assert sorted(e["path"] for e in problem["errors"]) == [
+        "enterprise_number", "kind", "recognitions"]
+    with session_factory() as session:
+        after = session.get(Organisation, world.ids["org_co_a"])
+        assert (after.kind, after.recognitions, after.enterprise_number) == before
+        assert after.description is None
+    # still a company: its member registers no capacities
+    assert http.post(f"{path}/capacities", json={"title": "Sorteren"}, token=member)[0] == 403
+    # what the hub approved, sent back unchanged, and the member's own fields are fine
+    status, _, shown = http.patch(path, token=member, json={"kind": "company",
+                                                             "description": "Drukkerij"})
+    assert status == 200 and shown["description"] == "Drukkerij"
+    status, _, shown = http.patch(path, token=world.tokens["fac_a"],
+                                  json={"recognitions": ["sociale_onderneming"]})
+    assert status == 200 and shown["recognitions"] == ["sociale_onderneming"]

@@ -3,13 +3,24 @@
 A refused request must answer the right status AND leave the database exactly
 as it was; an object the caller may not see answers 404, one it may see but
 not change answers 403.
+
+The authorisation grid below needs no list of endpoints: from the served OpenAPI
+document it takes every operation with an id in its path, body or query, and for each
+role outside an object's scope (a member of another organisation of the same hub, a
+member and a facilitator of another hub, anonymous) sends that object's id and an id
+that does not exist: the two answers must be the same (status and body, the id aside),
+and never a success, so an answer tells nothing about objects one may not see.
 """
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
+from openapi_cases import fill_path, operations, path_names, send, slots
 
 from models import Base
 
@@ -81,7 +92,7 @@ CASES = [
     Case("export personal data", "GET", "/api/v1/organisations/{org_co_a}/personal-data", None,
          200, ("admin", "fac_a", "co_a")),
     Case("invite colleague", "POST", "/api/v1/organisations/{org_co_a}/invitations",
-         {"email": "collega@example.org"}, 201, ("admin", "fac_a", "co_a")),
+         {"email": "collega@example.org"}, 202, ("admin", "fac_a", "co_a")),
     Case("export exchange", "GET", "/api/v1/exchange/export", None, 200,
          ("admin", "fac_a", "fac_b")),
 ]
@@ -147,3 +158,155 @@ def test_refused_roles_get_their_status_and_change_nothing(http, draft, engine, 
 def test_allowed_roles_succeed(http, draft, case, role):
     status, _, body = _send(http, draft, case, role)
     assert status == case.success, body
+
+
+# --- the authorisation grid, from the OpenAPI document --------------------------------------
+
+# What each id names: path parameters, and body and query fields that hold ids. A new id
+# whose name is not here fails `test_every_id_of_the_document_is_known_to_the_grid`.
+PATH_KINDS = {"hub_id": "hub", "organisation_id": "organisation", "stream_id": "stream",
+              "capacity_id": "capacity", "match_id": "match", "activity_id": "activity",
+              "contact_id": "contact", "token_id": "token", "user_id": "user"}
+FIELD_KINDS = {"stream_id": "stream", "capacity_id": "capacity", "organisation_id":
+               "organisation", "organisation_ids": "organisation", "hub_id": "hub",
+               "hub_ids": "hub", "hub": "hub", "organisation": "organisation",
+               "stream": "stream", "capacity": "capacity"}
+# Fields with the range of an id that name no object.
+NOT_OBJECTS = {"version", "If-Match"}
+# Hubs are public (listed to everyone, and on the registration page): none is hidden.
+PUBLIC_KINDS = {"hub"}
+UNKNOWN_ID = 2**31 - 2
+ID_MAXIMUM = 2**31 - 1
+
+
+def _item_kind(path: str) -> str:
+    return "capacity" if path.startswith("/api/v1/capacities/") else "stream"
+
+
+def _path_kind(path: str, name: str) -> str | None:
+    return _item_kind(path) if name == "item_id" else PATH_KINDS.get(name)
+
+
+def _is_id(slot) -> bool:
+    return (slot.schema.get("type") == "integer" and slot.schema.get("minimum") == 1
+            and slot.schema.get("maximum") == ID_MAXIMUM and slot.name[-1] not in NOT_OBJECTS)
+
+
+@pytest.fixture(scope="module")
+def grid(shared_api):
+    """In hub A, one object of each kind that only hub A's facilitators (or its owner) may
+    see, the member of hub A who may not see it, and each role's own objects to fill the
+    rest of a path; plus the document and a sender."""
+    from matchmaker import activities, onboarding, registration, workflow
+    from models import ApiToken, Capacity, Contact, Hub, Organisation, Stream, User
+
+    ids, w = dict(shared_api.world.ids), shared_api.world
+    with shared_api.session_factory() as session:
+        def get(model, key):
+            return session.get(model, ids[key])
+
+        admin = get(User, "user_admin")
+        pending = onboarding.register(session, get(Hub, "hub_a"), {
+            "name": "Nog niet goedgekeurd", "kind": "company"}, "pending@example.org",
+            "a long enough secret").organisation
+        draft_stream = registration.create_item(session, admin, Stream,
+                                                get(Organisation, "org_co_a"),
+                                                {"title": "Nog niet klaar", "status": "draft"})
+        draft_capacity = registration.create_item(session, admin, Capacity,
+                                                  get(Organisation, "org_se_a"),
+                                                  {"title": "Nog niet klaar", "status": "draft"})
+        match_a = workflow.take_suggestion(session, get(User, "user_fac_a"),
+                                           get(Stream, "stream_a"), get(Capacity, "capacity_a"),
+                                           0.5, {}, "test")
+        match_b = workflow.take_suggestion(session, get(User, "user_fac_b"),
+                                           get(Stream, "stream_b"), get(Capacity, "capacity_b"),
+                                           0.5, {}, "test")
+        activity = {hub: activities.record_activity(session, get(User, f"user_fac_{hub}"),
+                                                    get(Hub, f"hub_{hub}"), "training",
+                                                    dt.date(2026, 2, 1), "Opleiding").id
+                    for hub in ("a", "b")}
+        session.commit()
+        contact = {key: session.scalar(sa.select(Contact.id).where(
+            Contact.organisation_id == ids[f"org_{key}"])) for key in ("co_a", "co_b", "se_a")}
+        token = {key: session.scalar(sa.select(ApiToken.id).where(
+            ApiToken.user_id == ids[f"user_{key}"])) for key in w.tokens}
+        hidden = {  # kind: (its id, the member of hub A who may not see it either)
+            "organisation": (pending.id, "co_a"), "stream": (draft_stream.id, "se_a"),
+            "capacity": (draft_capacity.id, "co_a"), "match": (match_a.id, "co_a"),
+            "contact": (contact["co_a"], "se_a"), "activity": (activity["a"], "co_a"),
+            "token": (token["co_a"], "se_a"), "user": (ids["user_co_a"], "se_a")}
+
+    def own(role: str) -> dict[str, int]:
+        """The role's own objects (hub B's for hub B and anonymous), to fill a path."""
+        hub = "a" if role in ("co_a", "se_a") else "b"
+        member = role if role in ("co_a", "se_a", "co_b") else "co_b"
+        return {"hub": ids[f"hub_{hub}"], "organisation": ids[f"org_{member}"],
+                "stream": ids[f"stream_{hub}"], "capacity": ids[f"capacity_{hub}"],
+                "match": match_b.id, "activity": activity[hub],
+                "contact": contact.get(member, contact["co_b"]),
+                "token": token["co_b" if role == "anonymous" else role],
+                "user": ids["user_co_b"]}
+
+    status, _, spec = shared_api.http().get("/api/openapi.json")
+    assert status == 200
+
+    def call(role: str, request) -> tuple[int, str]:
+        status, body = send(shared_api.base_url, None if role == "anonymous" else
+                            w.tokens[role], *request)
+        return status, json.dumps(body) if not isinstance(body, bytes) else body.decode()
+
+    return spec, hidden, own, call
+
+
+def _cases(spec: dict, hidden: dict) -> list[tuple[str, str, object]]:
+    """(operation, the id's place, a function (role, own ids, an id) -> request) for every
+    id of every operation that names a kind with hidden objects."""
+    cases = []
+    for method, path, body in operations(spec):
+        for name in path_names(path):
+            kind = _path_kind(path, name)
+            if kind in hidden:
+                def request(role, own, value, path=path, name=name, method=method, body=body):
+                    fill = {n: own[_path_kind(path, n)] for n in path_names(path)}
+                    return (method, fill_path(path, {**fill, name: value}),
+                            None if body is None else json.dumps(body).encode(), {})
+                cases.append((f"{method} {path}", f"path.{name}", kind, request))
+    for slot in slots(spec):
+        if _is_id(slot) and FIELD_KINDS.get(slot.name[-1]) in hidden:
+            def request(role, own, value, slot=slot):
+                fill = {n: own[_path_kind(slot.path, n)] for n in path_names(slot.path)}
+                return slot.request(value, fill)
+            cases.append((f"{slot.method} {slot.path}", f"{slot.where}.{'.'.join(slot.name)}",
+                          FIELD_KINDS[slot.name[-1]], request))
+    return cases
+
+
+def test_every_id_of_the_document_is_known_to_the_grid(grid) -> None:
+    spec, hidden, _, _ = grid
+    unknown = [f"{method} {path} {name}" for method, path, _ in operations(spec)
+               for name in path_names(path) if _path_kind(path, name) is None]
+    unknown += [str(slot) for slot in slots(spec)
+                if _is_id(slot) and slot.name[-1] not in FIELD_KINDS]
+    assert unknown == []
+    kinds = set(PATH_KINDS.values()) | set(FIELD_KINDS.values())
+    assert kinds == set(hidden) | PUBLIC_KINDS
+    assert len(_cases(spec, hidden)) > 30
+
+
+def test_an_object_outside_ones_scope_answers_exactly_like_one_that_does_not_exist(
+        grid) -> None:
+    spec, hidden, own, call = grid
+    failures = []
+    for operation, place, kind, request in _cases(spec, hidden):
+        object_id, same_hub_member = hidden[kind]
+        for role in (same_hub_member, "co_b", "fac_b", "anonymous"):
+            mine = own(role)
+            seen = call(role, request(role, mine, object_id))
+            unknown = call(role, request(role, mine, UNKNOWN_ID))
+            shown = (seen[0], re.sub(rf"\b{object_id}\b", "<id>", seen[1]))
+            expected = (unknown[0], re.sub(rf"\b{UNKNOWN_ID}\b", "<id>", unknown[1]))
+            listed = place.startswith("query.") and seen[0] == 200
+            if shown != expected or (200 <= seen[0] < 300 and not listed):
+                failures.append(f"{operation} {place} as {role}: {shown} but for an "
+                                f"unknown id {expected}")
+    assert not failures, "\n".join(failures)

@@ -72,7 +72,7 @@ def test_erasing_a_contact_withdraws_only_its_organisations_open_invitations(
     address = "jan@example.org"
     for organisation, caller in (("org_co_a", "co_a"), ("org_se_a", "se_a")):
         assert http.post(f"/api/v1/organisations/{world.ids[organisation]}/invitations",
-                         json={"email": address}, token=world.tokens[caller])[0] == 201
+                         json={"email": address}, token=world.tokens[caller])[0] == 202
     _, _, contact = http.post(f"/api/v1/organisations/{world.ids['org_co_a']}/contacts",
                               json={"name": "Jan", "email": address}, token=world.tokens["co_a"])
     assert http.post(f"/api/v1/contacts/{contact['id']}/erasure",

@@ -47,6 +47,7 @@ EXAMPLES: dict[tuple[str, str], tuple[str | None, object]] = {
     ("PUT", "/api/v1/hubs/{hub_id}/kpi-targets"): ("fac_a", {"year": 2025,
                                                              "kpi": "matches_accepted",
                                                              "target": 10}),
+    ("POST", "/api/v1/sign-in-links"): (None, {"email": "co-a@example.org"}),
     ("POST", "/api/v1/users"): ("admin", {"email": "nieuwe-fac@example.org",
                                           "password": NEW_PASSWORD, "role": "facilitator",
                                           "hub_ids": ["{hub_a}"]}),

@@ -46,7 +46,7 @@ def _spread(http, world) -> int:
                                    json=PERSON, token=world.tokens["se_b"])
     assert status == 201
     assert http.post(f"/api/v1/organisations/{world.ids['org_se_b']}/invitations",
-                     json={"email": PERSON["email"]}, token=world.tokens["se_b"])[0] == 201
+                     json={"email": PERSON["email"]}, token=world.tokens["se_b"])[0] == 202
     assert http.post("/api/v1/session", json={"email": PERSON["email"],
                                               "password": "not her password"})[0] == 401
     _, _, match = http.post("/api/v1/matches", json={

@@ -200,7 +200,7 @@ def test_no_file_of_a_sqlite_database_keeps_an_erased_contact(http, world, db_ur
     assert status == 201
     # the organisation invited her too: a row (and an index entry) to remove
     assert http.post(f"/api/v1/organisations/{world.ids['org_co_a']}/invitations",
-                     json={"email": traces["email"]}, token=world.tokens["co_a"])[0] == 201
+                     json={"email": traces["email"]}, token=world.tokens["co_a"])[0] == 202
 
     def files_holding(value: str) -> list[str]:
         return [p.name for p in folder.glob("matchmaker.sqlite*")

@@ -283,7 +283,7 @@ def test_invitation_page_places_an_organisation_without_a_location(api_app, worl
     with session_factory() as session:
         admin = session.get(User, world.ids["user_admin"])
         organisation = session.get(Organisation, world.ids["org_se_b"])
-        _invitation, code = onboarding.invite(session, admin, organisation, "nieuw@example.org")
+        code = onboarding.invite(session, admin, organisation, "nieuw@example.org").secret
         session.commit()
     client = api_app.test_client()
     form = {"csrf_token": _csrf(client, "/invitation"), "code": code,

@@ -180,3 +180,136 @@ def test_login_page_burst_is_429_in_the_users_language(api_app, world, language,
     response = browser.post("/login", {"email": "fac-a@example.org", "password": PASSWORD})
     assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
     assert words in text(response)
+
+
+def test_a_guessed_account_still_lets_its_owner_in_from_a_browser_that_signed_in_before(
+        live_api, world):
+    """Five wrong passwords from anywhere lock the account for new browsers, not for the
+    owner's: a browser that signed in to it before keeps a count of its own."""
+    from conftest import Http
+
+    login = {"email": "fac-a@example.org", "password": PASSWORD}
+    owner, colleague, guesser = Http(live_api), Http(live_api), Http(live_api)
+    assert owner.post("/api/v1/session", json=login)[0] == 200
+    assert owner.delete("/api/v1/session")[0] == 204  # the browser is still known
+    assert colleague.post("/api/v1/session", json={"email": "co-a@example.org",
+                                                   "password": PASSWORD})[0] == 200
+    for i in range(5):
+        assert guesser.post("/api/v1/session", json={**login, "password": f"guess {i}"}
+                            )[0] == 401
+    assert guesser.post("/api/v1/session", json=login)[0] == 429
+    # a browser known to another account is no key to this one
+    assert colleague.post("/api/v1/session", json=login)[0] == 429
+    assert owner.post("/api/v1/session", json=login)[0] == 200
+    # guessing on the owner's browser is slowed down all the same
+    for i in range(5):
+        assert owner.post("/api/v1/session", json={**login, "password": f"typo {i}"})[0] == 401
+    assert owner.post("/api/v1/session", json=login)[0] == 429
+
+
+def test_a_forged_device_cookie_is_ignored(api_app, live_api, world):
+    from conftest import Http
+
+    login = {"email": "fac-a@example.org", "password": PASSWORD}
+    guesser = Http(live_api)
+    for i in range(5):
+        guesser.post("/api/v1/session", json={**login, "password": f"guess {i}"})
+    forged = guesser.post("/api/v1/session", json=login,
+                          headers={"Cookie": "known_device=anything.at.all"})
+    assert forged[0] == 429
+
+
+@pytest.fixture
+def inbox(api_app, smtp_inbox):
+    api_app.extensions["matchmaker.mailer"].smtp_url = smtp_inbox.url
+    return smtp_inbox
+
+
+def _link_code(message) -> str:
+    import re
+
+    return re.search(r"/login/link/use\?code=([A-Za-z0-9_-]+)", message.get_content()).group(1)
+
+
+def test_a_mailed_link_lets_a_locked_out_owner_in_once_and_may_set_a_new_password(
+        live_api, world, inbox, session_factory):
+    import datetime as dt
+
+    from conftest import Http
+
+    from models import SignInLink
+
+    login = {"email": "fac-a@example.org", "password": PASSWORD}
+    elsewhere, owner = Http(live_api), Http(live_api)
+    assert elsewhere.post("/api/v1/session", json=login)[0] == 200
+    for i in range(5):
+        owner.post("/api/v1/session", json={**login, "password": f"guess {i}"})
+    assert owner.post("/api/v1/session", json=login)[0] == 429
+
+    known = owner.post("/api/v1/sign-in-links", json={"email": "Fac-A@example.org"})
+    unknown = owner.post("/api/v1/sign-in-links", json={"email": "nobody@example.org",
+                                                        "language": "fr"})
+    assert known[0] == unknown[0] == 202 and known[2] == unknown[2]
+    link_mail, no_account = inbox.messages
+    assert link_mail["To"] == "fac-a@example.org" and "aanmeldlink" in link_mail["Subject"]
+    assert no_account["To"] == "nobody@example.org" and "compte actif" in no_account.get_content()
+    code = _link_code(link_mail)
+
+    status, headers, me = owner.post("/api/v1/sign-in-links/use", json={"code": code})
+    assert status == 200 and me["email"] == "fac-a@example.org" and headers["X-CSRF-Token"]
+    assert owner.get("/api/v1/me")[0] == 200
+    status, _, problem = Http(live_api).post("/api/v1/sign-in-links/use", json={"code": code})
+    assert status == 400 and problem["errors"][0]["path"] == "code"
+
+    # a second link sets a new password: the old one stops working, other sign-ins end
+    owner.post("/api/v1/sign-in-links", json={"email": "fac-a@example.org"})
+    new = {"email": "fac-a@example.org", "password": "a brand new secret"}
+    status, _, _ = owner.post("/api/v1/sign-in-links/use", json={
+        "code": _link_code(inbox.messages[-1]), "new_password": new["password"]})
+    assert status == 200
+    assert elsewhere.get("/api/v1/me")[0] == 401
+    assert owner.post("/api/v1/session", json=login)[0] == 401
+    assert owner.post("/api/v1/session", json=new)[0] == 200
+
+    # a link runs out
+    owner.post("/api/v1/sign-in-links", json={"email": "fac-a@example.org"})
+    with session_factory() as session:
+        for link in session.query(SignInLink):
+            link.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        session.commit()
+    assert owner.post("/api/v1/sign-in-links/use", json={
+        "code": _link_code(inbox.messages[-1])})[0] == 400
+
+
+def test_sign_in_links_are_limited_per_address_alike_for_unknown_ones(live_api, world, inbox):
+    from conftest import Http
+
+    from api.throttle import LINK_ACCOUNT_LIMIT
+
+    client = Http(live_api)
+    for email in ("fac-b@example.org", "nobody@example.org"):
+        statuses = [client.post("/api/v1/sign-in-links", json={"email": email})[0]
+                    for _ in range(LINK_ACCOUNT_LIMIT.failures + 1)]
+        assert statuses == [202] * LINK_ACCOUNT_LIMIT.failures + [429]
+    assert len(inbox.messages) == 2 * LINK_ACCOUNT_LIMIT.failures
+
+
+def test_a_sign_in_link_and_a_new_password_are_in_the_audit_log_without_secrets(
+        live_api, world, inbox, session_factory):
+    import sqlalchemy as sa
+    from conftest import Http
+
+    from models import AuditEntry
+
+    client = Http(live_api)
+    client.post("/api/v1/sign-in-links", json={"email": "co-a@example.org"})
+    client.post("/api/v1/sign-in-links/use", json={
+        "code": _link_code(inbox.messages[-1]), "new_password": "a brand new secret"})
+    with session_factory() as session:
+        entries = session.scalars(sa.select(AuditEntry).where(
+            AuditEntry.action.in_(("send sign-in link", "reset password")))
+            .order_by(AuditEntry.id)).all()
+    assert [(e.action, e.entity, e.actor_id) for e in entries] == [
+        ("send sign-in link", "sign_in_links", world.ids["user_co_a"]),
+        ("reset password", "users", world.ids["user_co_a"])]
+    assert entries[0].entity_id is not None and "token_hash" not in entries[0].after

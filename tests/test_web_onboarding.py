@@ -69,7 +69,7 @@ def test_api_invitation_mail_links_to_the_page_not_the_endpoint(world, api_app):
     response = client.post(f"/api/v1/organisations/{world.ids['org_se_a']}/invitations",
                            json={"email": "new@se-a.example", "language": "en"},
                            headers={"Authorization": f"Bearer {world.tokens['fac_a']}"})
-    assert response.status_code == 201
+    assert response.status_code == 202
     [mail] = _outbox(api_app)
     link = urlsplit(_page_link(mail))
     assert link.path == "/invitation" and parse_qs(link.query)["lang"] == ["en"]
@@ -169,3 +169,74 @@ def test_language_switch_is_kept_on_the_account_and_formats_dates_and_numbers(
         assert session.get(User, world.ids["user_fac_a"]).language == "en"
     fresh = _other(browser).login("fac-a@example.org")
     assert '<html lang="en"' in text(fresh.get(match_page))
+
+
+def test_register_and_invite_pages_answer_alike_for_known_addresses(browser, world, api_app):
+    """The pages tell nobody which addresses have an account: the same page for a new and
+    a known address, and a mail to the address that tells its owner."""
+    browser.get("/register")
+    answers = [browser.post("/register", {
+        "hub": world.ids["hub_a"], "name": "Drukkerij", "kind": "company", "email": email,
+        "password": NEW_PASSWORD}) for email in ("an@drukkerij.example", "co-b@example.org")]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert text(answers[0]) == text(answers[1])
+    member = _other(browser).login("co-a@example.org")
+    invited = [member.post(f"/organisations/{world.ids['org_co_a']}/invite", {"email": email})
+               for email in ("collega@co-a.example", "fac-b@example.org")]
+    assert [(i.status_code, i.location) for i in invited] == [(302, invited[0].location)] * 2
+    mails = {m["To"]: m for m in _outbox(api_app)}
+    assert "Registratie van Drukkerij ontvangen" == mails["an@drukkerij.example"]["Subject"]
+    assert "al een account" in mails["co-b@example.org"]["Subject"]
+    assert "/invitation?code=" in mails["collega@co-a.example"].get_content()
+    assert "/invitation" not in mails["fac-b@example.org"].get_content()
+
+
+def _link(message) -> str:
+    return re.search(r"https?://[^/\s]+(/login/link/use\?code=\S+)", message.get_content()
+                     ).group(1)
+
+
+def test_forgot_password_page_mails_a_link_that_signs_in_once_with_a_new_password(
+        browser, world, api_app):
+    """From the login page: a link by e-mail, asked alike for any address; the mailed link
+    opens a page that changes nothing until its button signs in (a new password optional)."""
+    login_page = text(browser.get("/login"))
+    assert 'href="/login/link"' in login_page
+    browser.get("/login/link")
+    answers = [text(browser.post("/login/link", {"email": email}))
+               for email in ("co-a@example.org", "niemand@example.org")]
+    assert 'id="link-sent"' in answers[0]
+    assert answers[0].replace("co-a@example.org", "X") == answers[1].replace(
+        "niemand@example.org", "X")
+    mails = {m["To"]: m for m in _outbox(api_app)}
+    assert "geen actief account" in mails["niemand@example.org"].get_content()
+    link = _link(mails["co-a@example.org"])
+    visitor = _other(browser)
+    opened = text(visitor.get(link))
+    assert 'name="new_password"' in opened and visitor.get(link).status_code == 200
+    code = parse_qs(urlsplit(link).query)["code"][0]
+    short = visitor.post("/login/link/use", {"code": code, "new_password": "kort"})
+    assert short.status_code == 400 and 'id="new_password-error"' in text(short)
+    signed = visitor.post("/login/link/use", {"code": code, "new_password": NEW_PASSWORD})
+    assert signed.status_code == 302
+    assert "Je nieuwe wachtwoord is bewaard" in text(visitor.get("/", follow_redirects=True))
+    again = _other(browser)
+    again.get("/login/link/use?code=" + code)
+    used = again.post("/login/link/use", {"code": code})
+    assert used.status_code == 400 and "onbekend, al gebruikt of verlopen" in text(used)
+    again.get("/login")
+    assert again.post("/login", {"email": "co-a@example.org",
+                                 "password": NEW_PASSWORD}).status_code == 302
+
+
+def test_a_locked_login_page_points_to_the_link_in_the_users_language(browser, world):
+    browser.get("/login")
+    browser.post("/language", {"language": "fr", "next": "/login"})
+    browser.get("/login")
+    for i in range(5):
+        browser.post("/login", {"email": "fac-a@example.org", "password": f"essai {i}"})
+    locked = browser.post("/login", {"email": "fac-a@example.org", "password": PASSWORD})
+    assert locked.status_code == 429
+    page = text(locked)
+    assert "Un lien de connexion par e-mail vous permet d'entrer" in page
+    assert "Mot de passe oublié ?" in page

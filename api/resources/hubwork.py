@@ -15,6 +15,7 @@ from api.auth import require_user
 from api.db import db_session
 from api.listing import paginate
 from api.openapi import Blueprint
+from api.problems import show_existing
 from api.schemas import (
     ActivityIn,
     ActivityOut,
@@ -34,6 +35,9 @@ blp = Blueprint("hubwork", __name__, url_prefix="/api/v1",
 blp.before_request(lambda: require_user() and None)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# a target or an activity changed by another request at the same moment: the 409 shows it
+show_existing(KpiTarget, KpiTargetOut().dump)
+show_existing(Activity, ActivityOut().dump)
 
 
 def _facilitated_hub(hub_id: int) -> Hub:

@@ -16,6 +16,7 @@ from api.auth import require_user
 from api.db import db_session, send_mail
 from api.listing import Shown, paginate
 from api.openapi import Blueprint
+from api.problems import show_existing
 from api.schemas import DecisionIn, DecisionOut, MatchArgs, MatchIn, MatchOut, page_of
 from api.suggestion_index import suggestion_service
 from matchmaker import scoping, workflow
@@ -35,6 +36,10 @@ def _shown(match: Match) -> Shown:
     hidden = scoping.hidden_fields(user, Decision)
     return Shown(match, may_decide=scoping.may_manage(db_session(), user, match),
                  decisions=[Shown(d, hidden=hidden) for d in match.decisions])
+
+
+# the pair taken twice: the 409 shows the match that exists
+show_existing(Match, lambda match: MatchOut().dump(_shown(match)))
 
 
 @blp.route("/matches")
@@ -58,6 +63,7 @@ class Matches(MethodView):
         """Take a suggested pair into review as a proposed match (the stream's hub decides).
 
         The engine's score and features for the pair are stored with it, as they are now.
+        A pair taken before (or at the same moment) is a 409 with that match in `existing`.
         """
         session, user = db_session(), require_user()
         stream = scoping.load(session, user, Stream, data["stream_id"])

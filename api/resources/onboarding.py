@@ -2,7 +2,9 @@
 and its approval by the hub.
 
 Accepting an invitation and registering are the only writes open to callers
-who are not signed in.
+who are not signed in. Invitations and registrations answer 202 alike whether the
+address (or the enterprise number) is known or not, and are counted per client address
+(429 past the limit): the mail to the address tells its owner what happened.
 """
 from __future__ import annotations
 
@@ -14,18 +16,19 @@ from api.auth import require_user
 from api.db import db_session, send_mail
 from api.openapi import Blueprint
 from api.schemas import (
+    AcceptedOut,
     AcceptInvitationIn,
     InvitationIn,
-    InvitationOut,
+    InvitationSentOut,
     OrganisationOut,
     RegistrationIn,
-    RegistrationOut,
     UserOut,
 )
-from api.web.onboarding import send_invitation
+from api.throttle import refuse, throttle
+from api.web.onboarding import send_invitation, send_registration
 from matchmaker import notifications, onboarding, scoping
 from matchmaker.errors import NotFound, PermissionDenied
-from models import Hub, Invitation, Organisation, User
+from models import Hub, Organisation, User
 
 blp = Blueprint("onboarding", __name__, url_prefix="/api/v1",
                 description="Invitations, self-registration and approval.")
@@ -35,16 +38,17 @@ PUBLIC = {"security": []}
 @blp.route("/organisations/<int:organisation_id>/invitations")
 class Invitations(MethodView):
     @blp.arguments(InvitationIn)
-    @blp.response(201, InvitationOut)
-    def post(self, data: dict[str, Any], organisation_id: int) -> Invitation:
-        """Invite someone to an organisation you manage; the code goes by e-mail only."""
+    @blp.response(202, InvitationSentOut)
+    def post(self, data: dict[str, Any], organisation_id: int) -> dict[str, Any]:
+        """Invite someone to an organisation you manage; the code goes by e-mail only (an
+        address that has an account gets a mail saying so instead, and the same answer)."""
         session, user = db_session(), require_user()
         organisation = scoping.load(session, user, Organisation, organisation_id, manage=True)
-        invitation, secret = onboarding.invite(session, user, organisation, data["email"])
+        refuse(throttle().attempt(throttle().invitations))
+        sent = onboarding.invite(session, user, organisation, data["email"])
         session.commit()
-        language = data.get("language") or notifications.language_of(organisation)
-        send_invitation(invitation, secret, language)
-        return invitation
+        send_invitation(sent, data.get("language") or notifications.language_of(organisation))
+        return {"email": sent.email, "organisation_id": organisation.id, "status": "sent"}
 
 
 @blp.route("/invitations/acceptance")
@@ -64,18 +68,25 @@ class InvitationAcceptance(MethodView):
 @blp.route("/registrations")
 class Registrations(MethodView):
     @blp.arguments(RegistrationIn)
-    @blp.response(201, RegistrationOut)
+    @blp.response(202, AcceptedOut)
     @blp.doc(**PUBLIC)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Register an organisation; it waits for the hub's approval before anyone signs in."""
+        """Register an organisation; it waits for the hub's approval before anyone signs in.
+
+        The answer is the same whatever happened; a mail to the address says whether the
+        registration goes ahead, or the address has an account, or the enterprise number
+        is registered already."""
         session = db_session()
         hub = session.get(Hub, data["hub_id"])
-        if hub is None:
+        if hub is None:  # hubs are public (the registration page lists them)
             raise NotFound(f"hub {data['hub_id']} not found")
-        organisation, _ = onboarding.register(session, hub, data["organisation"], data["email"],
-                                              data["password"], data["display_name"])
+        refuse(throttle().attempt(throttle().registrations))
+        received = onboarding.register(session, hub, data["organisation"], data["email"],
+                                       data["password"], data["display_name"])
         session.commit()
-        return {"organisation_id": organisation.id, "status": organisation.status}
+        send_registration(received)
+        return {"status": "received", "detail": "the hub's facilitators check registrations; "
+                "a mail to the address given says what happens next"}
 
 
 @blp.route("/organisations/<int:organisation_id>/approval")

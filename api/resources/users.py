@@ -11,12 +11,15 @@ from api.auth import require_user
 from api.db import db_session
 from api.listing import paginate
 from api.openapi import Blueprint
+from api.problems import show_existing
 from api.schemas import UserArgs, UserIn, UserOut, UserPatch, page_of
 from matchmaker import scoping, users
 from matchmaker.errors import NotFound, PermissionDenied
 from models import User, user_hubs
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1", description="Accounts (admins).")
+# an address that has an account already: admins see which one
+show_existing(User, UserOut().dump)
 
 
 @blp.before_request

@@ -1,9 +1,11 @@
 """The API's marshmallow schemas, by subject; import them from here."""
 from .common import (
     MAX_PAGE_SIZE,
+    AcceptedOut,
     LoginIn,
     PageArgs,
     Schema,
+    SignInLinkIn,
     TokenCreatedOut,
     TokenIn,
     TokenOut,
@@ -11,6 +13,7 @@ from .common import (
     UserIn,
     UserOut,
     UserPatch,
+    UseSignInLinkIn,
     VersionArgs,
     page_of,
 )
@@ -31,9 +34,8 @@ from .intake import (
     ImportArgs,
     ImportReportOut,
     InvitationIn,
-    InvitationOut,
+    InvitationSentOut,
     RegistrationIn,
-    RegistrationOut,
 )
 from .registry import (
     CapacityIn,
@@ -70,6 +72,7 @@ from .review import (
 
 __all__ = [
     "AcceptInvitationIn",
+    "AcceptedOut",
     "ActivityIn",
     "ActivityOut",
     "AgreementIn",
@@ -90,7 +93,7 @@ __all__ = [
     "ImportArgs",
     "ImportReportOut",
     "InvitationIn",
-    "InvitationOut",
+    "InvitationSentOut",
     "ItemArgs",
     "KpiArgs",
     "KpiReportOut",
@@ -111,8 +114,8 @@ __all__ = [
     "QueueArgs",
     "ReasonOut",
     "RegistrationIn",
-    "RegistrationOut",
     "Schema",
+    "SignInLinkIn",
     "StatusIn",
     "StreamIn",
     "StreamOut",
@@ -125,6 +128,7 @@ __all__ = [
     "UserIn",
     "UserOut",
     "UserPatch",
+    "UseSignInLinkIn",
     "VersionArgs",
     "page_of",
 ]

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from matchmaker import limits
+
 MAX_PAGE_SIZE = 100
 # Ids and versions are INTEGER columns: a larger number is refused here with a 400
 # instead of failing in the database.
@@ -21,6 +23,20 @@ ID_RANGE = validate.Range(min=1, max=MAX_ID)
 def Id(**kwargs) -> fields.Integer:  # noqa: N802 - reads like a field class in schemas
     """A reference to a row (or a version): a positive integer the database can hold."""
     return fields.Integer(validate=ID_RANGE, **kwargs)
+
+
+def Day(**kwargs) -> fields.Date:  # noqa: N802
+    """A day within the service's range (`matchmaker.limits`), stated in the document as
+    `x-minimum`/`x-maximum`."""
+    return fields.Date(validate=validate.Range(min=limits.FIRST_DAY, max=limits.LAST_DAY),
+                       **kwargs)
+
+
+def Number(maximum: float, minimum: float = 0.0, **kwargs) -> fields.Float:  # noqa: N802
+    """A finite number within [minimum, maximum] (`matchmaker.limits`)."""
+    return fields.Float(validate=validate.Range(min=minimum, max=maximum), **kwargs)
+
+
 TEXT = validate.Length(max=10_000)
 SHORT = validate.Length(min=1, max=300)
 
@@ -58,6 +74,27 @@ class TokenOut(Schema):
 
 class TokenCreatedOut(TokenOut):
     token = fields.String(dump_only=True, metadata={"description": "shown once; keep it safe"})
+
+
+class SignInLinkIn(Schema):
+    email = fields.Email(required=True)
+    language = fields.String(validate=validate.OneOf(("nl", "fr", "en")), metadata={
+        "description": "of the mail when the address has no account (else the account's)"})
+
+
+class UseSignInLinkIn(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=10, max=200),
+                         metadata={"description": "the `code` of the mailed link"})
+    new_password = fields.String(load_only=True, validate=validate.Length(min=10, max=1024),
+                                 metadata={"description": "to set a new password at once"})
+
+
+class AcceptedOut(Schema):
+    """The same answer whatever exists (registrations, sign-in links): the mail to the
+    address tells its owner what happened."""
+
+    status = fields.String(dump_only=True)
+    detail = fields.String(dump_only=True)
 
 
 class UserOut(Schema):

@@ -6,21 +6,24 @@ from datetime import timedelta
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from matchmaker import limits
 from matchmaker.kpis import KPI_NAMES
 from models import ACTIVITY_KINDS
 
-from .common import SHORT, Id, Schema
+from .common import SHORT, Day, Id, Number, Schema
+
+YEARS = validate.Range(min=limits.FIRST_DAY.year, max=limits.LAST_DAY.year)
 
 # --- hub activities and KPIs ---------------------------------------------------------------
 
 class ActivityIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(ACTIVITY_KINDS))
-    date = fields.Date(required=True)
+    date = Day(required=True)
     title = fields.String(required=True, validate=SHORT)
     organisation_ids = fields.List(Id(), load_default=list,
                                    validate=validate.Length(max=1000))
-    other_participants = fields.Integer(load_default=0, validate=validate.Range(min=0,
-                                                                                max=100_000))
+    other_participants = fields.Integer(load_default=0, validate=validate.Range(
+        min=0, max=limits.MAX_PARTICIPANTS))
 
 
 class ActivityOut(Schema):
@@ -36,10 +39,10 @@ class ActivityOut(Schema):
 
 
 class KpiArgs(Schema):
-    year = fields.Integer(validate=validate.Range(min=2000, max=2100),
+    year = fields.Integer(validate=YEARS,
                           metadata={"description": "a calendar year (default: this year)"})
-    start = fields.Date(metadata={"description": "first day; with `end` instead of `year`"})
-    end = fields.Date(metadata={"description": "last day, included"})
+    start = Day(metadata={"description": "first day; with `end` instead of `year`"})
+    end = Day(metadata={"description": "last day, included"})
 
     @ma.validates_schema
     def _period(self, data: dict, **kwargs: object) -> None:
@@ -69,9 +72,9 @@ class KpiReportOut(Schema):
 
 
 class KpiTargetIn(Schema):
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    year = fields.Integer(required=True, validate=YEARS)
     kpi = fields.String(required=True, validate=validate.OneOf(sorted(KPI_NAMES)))
-    target = fields.Float(required=True, validate=validate.Range(min=0))
+    target = Number(limits.MAX_AMOUNT, required=True)
 
 
 class KpiTargetOut(KpiTargetIn):

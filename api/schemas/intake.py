@@ -14,12 +14,12 @@ class InvitationIn(Schema):
     language = fields.String(validate=validate.OneOf(("nl", "fr", "en")))
 
 
-class InvitationOut(Schema):
-    id = fields.Integer(dump_only=True)
+class InvitationSentOut(Schema):
+    """The same answer whether the address has an account or not: the mail tells its owner."""
+
     email = fields.String(dump_only=True)
-    organisation_id = fields.Integer(dump_only=True, allow_none=True)
-    role = fields.String(dump_only=True)
-    expires_at = fields.DateTime(dump_only=True)
+    organisation_id = fields.Integer(dump_only=True)
+    status = fields.String(dump_only=True, metadata={"description": "always `sent`"})
 
 
 class AcceptInvitationIn(Schema):
@@ -36,11 +36,6 @@ class RegistrationIn(Schema):
     password = fields.String(required=True, load_only=True,
                              validate=validate.Length(min=10, max=1024))
     display_name = fields.String(load_default="", validate=validate.Length(max=200))
-
-
-class RegistrationOut(Schema):
-    organisation_id = fields.Integer(dump_only=True)
-    status = fields.String(dump_only=True)
 
 
 # --- exchange format -----------------------------------------------------------------------

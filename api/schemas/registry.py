@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from matchmaker import limits
 from matchmaker.places import PRECISIONS
 from matchmaker.taxonomy import (
     CERTIFICATIONS,
@@ -16,7 +17,7 @@ from matchmaker.taxonomy import (
 )
 from models import ITEM_STATUSES, ORGANISATION_STATUSES
 
-from .common import SHORT, TEXT, Id, PageArgs, Schema, list_of
+from .common import SHORT, TEXT, Day, Id, Number, PageArgs, Schema, list_of
 
 # --- locations -----------------------------------------------------------------------------
 # A postcode and/or municipality without coordinates is geocoded (matchmaker.places); an
@@ -99,7 +100,7 @@ class _ItemIn(Schema):
     municipality = MUNICIPALITY
     lat = LAT
     lon = LON
-    available_from = fields.Date(allow_none=True)
+    available_from = Day(allow_none=True)
 
 
 class _ItemOut(Schema):
@@ -116,7 +117,7 @@ class _ItemOut(Schema):
 
 class StreamIn(_ItemIn):
     services_wanted = list_of(SERVICES)
-    quantity_amount = fields.Float(allow_none=True, validate=validate.Range(min=0))
+    quantity_amount = Number(limits.MAX_AMOUNT, allow_none=True)
     quantity_unit = fields.String(allow_none=True, validate=validate.OneOf(UNITS))
     quantity_per = fields.String(allow_none=True, validate=validate.OneOf(PERIODS))
     requirements = list_of(CERTIFICATIONS)
@@ -128,13 +129,13 @@ class StreamOut(StreamIn, _ItemOut):
 
 class CapacityIn(_ItemIn):
     services = list_of(SERVICES)
-    capacity_amount = fields.Float(allow_none=True, validate=validate.Range(min=0))
+    capacity_amount = Number(limits.MAX_AMOUNT, allow_none=True)
     capacity_unit = fields.String(allow_none=True, validate=validate.OneOf(UNITS))
     capacity_per = fields.String(allow_none=True, validate=validate.OneOf(PERIODS))
-    service_radius_km = fields.Float(allow_none=True, validate=validate.Range(min=0, max=1000))
+    service_radius_km = Number(limits.MAX_RADIUS_KM, allow_none=True)
     certifications = list_of(CERTIFICATIONS)
-    target_group_fte = fields.Float(allow_none=True, validate=validate.Range(min=0))
-    available_until = fields.Date(allow_none=True)
+    target_group_fte = Number(limits.MAX_FTE, allow_none=True)
+    available_until = Day(allow_none=True)
 
 
 class CapacityOut(CapacityIn, _ItemOut):

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from matchmaker import limits
 from matchmaker.workflow import REASON_CODES
 from models import MATCH_STATUSES
 
-from .common import TEXT, Id, PageArgs, Schema
+from .common import TEXT, Day, Id, Number, PageArgs, Schema
 
 # --- matches -------------------------------------------------------------------------------
 
@@ -59,11 +60,11 @@ class MatchArgs(PageArgs):
 
 
 class AgreementIn(Schema):
-    volume_kg = fields.Float(required=True, validate=validate.Range(min=0))
-    period_start = fields.Date(required=True)
-    period_end = fields.Date(required=True)
-    estimated_hours = fields.Float(allow_none=True, validate=validate.Range(min=0))
-    estimated_fte = fields.Float(allow_none=True, validate=validate.Range(min=0))
+    volume_kg = Number(limits.MAX_AMOUNT, required=True)
+    period_start = Day(required=True)
+    period_end = Day(required=True)
+    estimated_hours = Number(limits.MAX_HOURS, allow_none=True)
+    estimated_fte = Number(limits.MAX_FTE, allow_none=True)
     new_service = fields.Boolean(load_default=False)
 
 
@@ -77,7 +78,7 @@ class DecisionIn(Schema):
         load_default="", validate=TEXT,
         metadata={"description": "mailed to both parties and shown to them once introduced"})
     agreement = fields.Nested(AgreementIn, allow_none=True)
-    completed_volume_kg = fields.Float(allow_none=True, validate=validate.Range(min=0))
+    completed_volume_kg = Number(limits.MAX_AMOUNT, allow_none=True)
 
 
 # --- suggestions and text analysis ---------------------------------------------------------

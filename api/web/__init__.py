@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from api.auth import current_user
 from api.web import i18n, labels, places, security
 from api.web.security import csrf_token
 
 
 def install(app: Flask) -> None:
+    # imported here: `api.auth` imports `api.web.security`, which loads this package first
+    from api.auth import current_user
     from api.web import (  # noqa: F401  (the views register on bp)
         account,
         common,

@@ -6,11 +6,13 @@ decide on is a 404, so other hubs cannot even tell that it exists.
 """
 from __future__ import annotations
 
+import datetime as dt
+import math
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
@@ -19,6 +21,7 @@ from werkzeug.wrappers import Response
 from api.auth import current_user
 from api.problems import RETRY_AFTER_SECONDS
 from api.web.security import check_csrf
+from matchmaker import limits
 from matchmaker.errors import Conflict, NotFound, PermissionDenied
 from matchmaker.quantities import weight_kg
 from models import User
@@ -49,10 +52,11 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-def form_number(form: Any, name: str, errors: dict[str, str],
+def form_number(form: Any, name: str, errors: dict[str, str], *, maximum: float,
                 required: bool = False) -> float | None:
-    """A number typed in a form field, Belgian decimal comma accepted ("2,5"); problems go
-    into `errors` under the field's name, in the page's language."""
+    """A number typed in a form field, Belgian decimal comma accepted ("2,5"), from zero to
+    `maximum` (`matchmaker.limits`, as in the API); problems go into `errors` under the
+    field's name, in the page's language."""
     raw = form.get(name, "").strip().replace(",", ".")
     if not raw:
         if required:
@@ -65,27 +69,58 @@ def form_number(form: Any, name: str, errors: dict[str, str],
         return None
     if value < 0:
         errors[name] = _("Give a number of zero or more.")
+    elif limits.number_problem(value, maximum):
+        errors[name] = _("Give a number of at most %(maximum)s.",
+                         maximum=format_decimal(maximum))
     return value
 
 
-def form_weight_kg(form: Any, name: str, errors: dict[str, str],
-                   required: bool = False) -> float | None:
-    """A weight typed in a form field, in kg: a number is kg, tonnes are converted ("2,4 t");
-    problems go into `errors` under the field's name, in the page's language."""
+def form_weight_kg(form: Any, name: str, errors: dict[str, str], *,
+                   maximum: float = limits.MAX_AMOUNT, required: bool = False) -> float | None:
+    """A weight typed in a form field, in kg: a number is kg, tonnes are converted ("2,4 t"),
+    up to `maximum` kg; problems go into `errors` under the field's name, in the page's
+    language."""
     raw = form.get(name, "").strip()
     if not raw:
         if required:
             errors[name] = _("Fill this in.")
         return None
     try:
-        return weight_kg(raw, get_locale().language if get_locale() else "nl")
+        value = weight_kg(raw, get_locale().language if get_locale() else "nl")
     except ValueError:
         errors[name] = _("Give a weight in kg or in tonnes, for example 2400, 2.400 kg or 2,4 t.")
         return None
+    if limits.number_problem(value, maximum):
+        errors[name] = _("Give a number of at most %(maximum)s.",
+                         maximum=format_decimal(maximum))
+    return value
+
+
+def form_day(form: Any, name: str, errors: dict[str, str]) -> dt.date | None:
+    """A date from a form or query field (YYYY-MM-DD, as date inputs send it) within the
+    service's range; problems go into `errors` under the field's name."""
+    try:
+        day = dt.date.fromisoformat(form.get(name, ""))
+    except ValueError:
+        errors[name] = _("Give a date.")
+        return None
+    if limits.day_problem(day):
+        errors[name] = _("Give a date between %(first)s and %(last)s.",
+                         first=format_date(limits.FIRST_DAY), last=format_date(limits.LAST_DAY))
+        return None
+    return day
 
 
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(template, **context), status
+
+
+def too_many(template: str, wait: int, **context: Any) -> tuple[str, int, dict[str, str]]:
+    """`template` as a 429 with Retry-After, its `message` in the page's language."""
+    body, status = page(template, 429, message=_(
+        "Too many attempts from your connection. Wait %(minutes)d minutes and try again.",
+        minutes=math.ceil(wait / 60)), **context)
+    return body, status, {"Retry-After": str(wait)}
 
 
 @bp.errorhandler(SignInRequired)
@@ -106,19 +141,23 @@ def _denied(_error: PermissionDenied) -> tuple[str, int]:
 
 
 @bp.errorhandler(Conflict)
-def _conflict(_error: Conflict) -> tuple[str, int]:
+@bp.errorhandler(sa_exc.IntegrityError)  # a write that collided with one made meanwhile
+def _conflict(_error: Exception) -> tuple[str, int]:
     return page("error.html", 409, title=_("Changed meanwhile"),
                 message=_("Someone changed this in the meantime, or this step is not "
                           "possible any more. Reload the page and try again."))
 
 
 @bp.errorhandler(HTTPException)
-def _http(error: HTTPException) -> tuple[str, int]:
+def _http(error: HTTPException) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     code = error.code or 500
     if code == 400 and error.description == "csrf":
         return page("error.html", 400, title=_("Form expired"),
                     message=_("The form was too old or not sent by this site. "
                               "Go back, reload the page and send it again."))
+    retry_after = getattr(error, "retry_after", None)
+    if code == 429 and isinstance(retry_after, int):
+        return too_many("error.html", retry_after, title="429")
     return page("error.html", code, title=str(code), message=error.name)
 
 

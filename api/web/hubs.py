@@ -7,12 +7,13 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import Response, redirect, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from api.db import db_session
-from api.web.common import bp, form_number, page, signed_in
+from api.web.common import bp, form_day, form_number, page, signed_in
 from api.web.review import facilitated_hub
-from matchmaker import activities, kpis
+from matchmaker import activities, kpis, limits
 from matchmaker.errors import ValidationError
 from models import ACTIVITY_KINDS, Activity, Organisation
 
@@ -21,24 +22,38 @@ CHARTED = ("matches_accepted", "new_assignments", "streams_registered", "network
 MAX_MONTHS = 24
 
 
-def _period() -> tuple[dt.date, dt.date]:
-    """[start, end) from the query (`start`, `end` inclusive), else the current year."""
-    today = dt.date.today()
-    try:
-        start = dt.date.fromisoformat(request.args.get("start", ""))
-    except ValueError:
-        start = dt.date(today.year, 1, 1)
-    try:
-        last = dt.date.fromisoformat(request.args.get("end", ""))
-    except ValueError:
+def _period() -> tuple[dt.date, dt.date, dict[str, str]]:
+    """[start, end) from the query (`start`, `end` inclusive), else the current year, and
+    the problems with what was asked (a field that is no date or out of range)."""
+    errors: dict[str, str] = {}
+    start = form_day(request.args, "start", errors) if request.args.get("start") else None
+    last = form_day(request.args, "end", errors) if request.args.get("end") else None
+    if start is None:
+        start = dt.date(dt.date.today().year, 1, 1)
+    if last is None:
         last = dt.date(start.year, 12, 31)
-    return start, max(last, start) + dt.timedelta(days=1)
+    return start, max(last, start) + dt.timedelta(days=1), errors
 
 
 def _report(hub_id: int) -> kpis.KpiReport:
+    """The report of the period asked; a period that is refused is a 400 page."""
     hub = facilitated_hub(hub_id)
-    start, end = _period()
+    start, end, errors = _period()
+    if errors:
+        raise PeriodRefused(errors)
     return kpis.compute(db_session(), hub.id, start, end)
+
+
+class PeriodRefused(Exception):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+@bp.errorhandler(PeriodRefused)
+def _period_refused(error: PeriodRefused) -> tuple[str, int]:
+    return page("error.html", 400, title=_("Period not shown"),
+                message=" ".join(error.errors.values()))
 
 
 def _months(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
@@ -60,14 +75,21 @@ def _charts(report: kpis.KpiReport) -> dict[str, list[tuple[dt.date, float]]]:
 
 def _kpi_page(hub_id: int, errors: dict[str, str] | None = None, status: int = 200
               ) -> tuple[str, int]:
-    report = _report(hub_id)
+    hub = facilitated_hub(hub_id)
+    start, end, period_errors = _period()
+    if period_errors:  # the form again, with the problems next to its fields, over this year
+        start = dt.date(dt.date.today().year, 1, 1)
+        end = dt.date(start.year + 1, 1, 1)
+    errors = {**period_errors, **(errors or {})}
+    report = kpis.compute(db_session(), hub.id, start, end)
     by_objective: dict[str, list[kpis.KpiRow]] = {}
     for row in report.rows:
         by_objective.setdefault(row.objective, []).append(row)
-    return page("kpis.html", status, hub=facilitated_hub(hub_id), report=report,
+    return page("kpis.html", 400 if errors else status, hub=hub, report=report,
                 last_day=report.end - dt.timedelta(days=1), by_objective=by_objective,
-                charts=_charts(report), targetable=sorted(kpis.KPI_NAMES),
-                errors=errors or {}, form=request.form)
+                charts=_charts(report), targetable=sorted(kpis.KPI_NAMES), errors=errors,
+                form=request.form, first_day=limits.FIRST_DAY.isoformat(),
+                last_allowed_day=limits.LAST_DAY.isoformat())
 
 
 @bp.get("/hubs/<int:hub_id>/kpis")
@@ -84,9 +106,9 @@ def set_kpi_target(hub_id: int) -> Response | tuple[str, int]:
     kpi, year = form.get("kpi", ""), form.get("year", type=int)
     if kpi not in kpis.KPI_NAMES:
         errors["t-kpi"] = _("Choose a KPI from the list.")
-    if year is None:
+    if year is None or not limits.FIRST_DAY.year <= year <= limits.LAST_DAY.year:
         errors["t-year"] = _("Give a year, for example 2025.")
-    target = form_number(form, "target", errors, required=True)
+    target = form_number(form, "target", errors, required=True, maximum=limits.MAX_AMOUNT)
     if "target" in errors:
         errors["t-target"] = errors.pop("target")
     if errors:
@@ -144,13 +166,13 @@ def record_activity(hub_id: int) -> Response | tuple[str, int]:
     title = form.get("title", "").strip()
     if not title:
         errors["title"] = _("Give a short title.")
-    try:
-        date = dt.date.fromisoformat(form.get("date", ""))
-    except ValueError:
-        errors["date"] = _("Give a date.")
+    date = form_day(form, "date", errors)
     others = form.get("other_participants", "0").strip() or "0"
     if not others.isdigit():
         errors["other_participants"] = _("Give a whole number of zero or more.")
+    elif int(others) > limits.MAX_PARTICIPANTS:
+        errors["other_participants"] = _("Give a number of at most %(maximum)s.",
+                                         maximum=format_decimal(limits.MAX_PARTICIPANTS))
     if errors:
         return _activity_page(hub_id, errors, 400)
     session = db_session()

@@ -26,7 +26,7 @@ from api.web.common import bp, form_number, page, signed_in
 from api.web.i18n import colon, page_language, vocabulary_label
 from api.web.places import coarsest, location_errors, location_values
 from api.web.plot import coordinate_plot, place_of
-from matchmaker import registration, scoping, taxonomy
+from matchmaker import limits, registration, scoping, taxonomy
 from matchmaker.analysis import Analysis, analyse
 from matchmaker.places import PlaceError
 from matchmaker.places.names import key
@@ -93,7 +93,7 @@ def _values(form: MultiDict, kind: str, errors: dict[str, str],
     services = [s for s in form.getlist("services") if s in taxonomy.SERVICES]
     prefix = "quantity" if kind == "streams" else "capacity"
     values.update(_site(form, organisation))
-    amount = form_number(form, "amount", errors)
+    amount = form_number(form, "amount", errors, maximum=limits.MAX_AMOUNT)
     values[f"{prefix}_amount"] = amount
     values[f"{prefix}_unit"] = form.get("unit") if form.get("unit") in taxonomy.UNITS else None
     values[f"{prefix}_per"] = form.get("per") if form.get("per") in taxonomy.PERIODS else None
@@ -103,8 +103,10 @@ def _values(form: MultiDict, kind: str, errors: dict[str, str],
         values["services"] = services
         values["certifications"] = [c for c in form.getlist("certifications")
                                     if c in taxonomy.CERTIFICATIONS]
-        values["service_radius_km"] = form_number(form, "service_radius_km", errors)
-        values["target_group_fte"] = form_number(form, "target_group_fte", errors)
+        values["service_radius_km"] = form_number(form, "service_radius_km", errors,
+                                                  maximum=limits.MAX_RADIUS_KM)
+        values["target_group_fte"] = form_number(form, "target_group_fte", errors,
+                                                 maximum=limits.MAX_FTE)
     return values
 
 

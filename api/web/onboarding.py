@@ -15,18 +15,19 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from api.db import db_session, purge_copies, send_mail
-from api.web.common import bp, page, signed_in
+from api.throttle import throttle
+from api.web.common import bp, page, signed_in, too_many
 from api.web.i18n import LANGUAGES, page_language
 from api.web.places import location_errors, location_values
 from api.web.review import facilitated_hub
 from matchmaker import gdpr, notifications, onboarding, registration, scoping, taxonomy, users
+from matchmaker.access import mails as account_mails
 from matchmaker.accounts import MIN_PASSWORD_LENGTH
 from matchmaker.errors import Conflict, NotFound
 from matchmaker.places import PlaceError, gazetteer
 from models import (
     Capacity,
     Hub,
-    Invitation,
     Organisation,
     Stream,
     User,
@@ -34,11 +35,17 @@ from models import (
 )
 
 
-def send_invitation(invitation: Invitation, secret: str, language: str) -> None:
-    """Mail the one-time code with a link to the page that accepts it, in `language`."""
-    link = url_for("web.accept_invitation", code=secret, lang=language, _external=True)
+def send_invitation(sent: onboarding.InvitationSent, language: str) -> None:
+    """Mail the one-time code with a link to the page that accepts it, in `language`; or,
+    when the address has an account, tell its owner so, in the account's language."""
+    login = url_for("web.login", _external=True)
+    if sent.holder is not None:
+        send_mail([account_mails.known_address_invitation_mail(sent, sent.holder, login)])
+        return
+    invitation = sent.invitation
+    link = url_for("web.accept_invitation", code=sent.secret, lang=language, _external=True)
     send_mail([notifications.invitation_mail(
-        invitation.email, invitation.organisation, language, secret,
+        invitation.email, invitation.organisation, language, sent.secret,
         invitation.expires_at.date().isoformat(), link)])
 
 
@@ -49,6 +56,13 @@ def _location_problems(location: dict[str, str | None]) -> dict[str, str]:
     except PlaceError as err:
         return location_errors(err)
     return {}
+
+
+def send_registration(received: onboarding.RegistrationReceived) -> None:
+    """The mail that tells the address what became of its registration."""
+    send_mail([account_mails.registration_mail(
+        received, url_for("web.login", _external=True),
+        url_for("web.ask_sign_in_link", _external=True))])
 
 
 def _password_error(password: str) -> str | None:
@@ -91,7 +105,7 @@ def accept_invitation() -> Response | tuple[str, int]:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-def register() -> Response | tuple[str, int]:
+def register() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     session = db_session()
     hubs = session.scalars(sa.select(Hub).order_by(Hub.name)).all()
     form = request.form
@@ -122,13 +136,12 @@ def register() -> Response | tuple[str, int]:
     values = {"name": form["name"].strip(), "kind": form["kind"], "language": page_language(),
               "enterprise_number": number or None,
               "address": form.get("address", "").strip()[:300] or None, **location}
-    try:
-        onboarding.register(session, hub, values, form["email"], form["password"],
-                            form.get("display_name", "").strip())
-    except Conflict:
-        return page("register.html", 409, errors={"email": _(
-            "This e-mail address or enterprise number is already known. "
-            "Ask your organisation or the hub for an invitation.")}, **context)
+    if wait := throttle().attempt(throttle().registrations):
+        return too_many("register.html", wait, errors={}, **context)
+    # the same page whatever became of it: the mail to the address tells its owner
+    send_registration(onboarding.register(session, hub, values, form["email"],
+                                          form["password"],
+                                          form.get("display_name", "").strip()))
     session.commit()
     return page("registered.html", hub=hub)
 
@@ -198,7 +211,8 @@ def my_organisation() -> Response | tuple[str, int]:
 
 
 @bp.post("/organisations/<int:organisation_id>/invite")
-def invite_member(organisation_id: int) -> Response | tuple[str, int]:
+def invite_member(organisation_id: int
+                  ) -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Its hub's facilitators and its own members invite people to an organisation."""
     organisation = scoping.load(db_session(), signed_in(), Organisation, organisation_id,
                                 manage=True)
@@ -209,14 +223,13 @@ def invite_member(organisation_id: int) -> Response | tuple[str, int]:
     language = request.form.get("language")
     if language not in LANGUAGES:
         language = notifications.language_of(organisation)
+    if wait := throttle().attempt(throttle().invitations):
+        return too_many("error.html", wait, title=_("Invitation not sent"))
     session = db_session()
-    try:
-        invitation, secret = onboarding.invite(session, signed_in(), organisation, email)
-    except Conflict:
-        return page("error.html", 409, title=_("Invitation not sent"),
-                    message=_("This e-mail address already has an account."))
+    # sent alike whether the address has an account: the mail tells its owner
+    sent = onboarding.invite(session, signed_in(), organisation, email)
     session.commit()
-    send_invitation(invitation, secret, language)
+    send_invitation(sent, language)
     return _back_to(organisation, invited=1)
 
 

@@ -16,14 +16,14 @@ from werkzeug.wrappers import Response
 
 from api.db import db_session, send_mail
 from api.suggestion_index import suggestion_service
-from api.web.common import bp, form_number, form_weight_kg, page, signed_in
+from api.web.common import bp, form_day, form_number, form_weight_kg, page, signed_in
 from api.web.i18n import page_language
 from api.web.places import coarsest
 from api.web.plot import coordinate_plot, place_of
-from matchmaker import scoping, taxonomy, workflow
+from matchmaker import limits, scoping, taxonomy, workflow
 from matchmaker.catalogue import to_doc
 from matchmaker.engine.ranker import Suggestion
-from matchmaker.errors import NotFound, ValidationError
+from matchmaker.errors import Conflict, NotFound, ValidationError
 from matchmaker.suggestions import decision_mails, take_pair
 from models import Capacity, Hub, Match, Organisation, Stream
 
@@ -102,7 +102,12 @@ def take(hub_id: int) -> Response:
                             request.form.get("capacity_id", type=int) or 0)
     if stream.organisation.hub_id != hub.id:
         raise NotFound(f"stream {stream.id} not found")
-    match = take_pair(session, suggestion_service(), user, stream, capacity)
+    try:
+        match = take_pair(session, suggestion_service(), user, stream, capacity)
+    except Conflict as taken:  # before, or by a colleague at the same moment: show that one
+        if not isinstance(taken.existing, Match):
+            raise
+        return redirect(url_for("web.match", match_id=taken.existing.id))
     session.commit()
     return redirect(url_for("web.match", match_id=match.id))
 
@@ -160,21 +165,14 @@ def match(match_id: int) -> tuple[str, int]:
     return _match_page(found, decides=decides)
 
 
-def _date(name: str, errors: dict[str, str]) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(request.form.get(name, ""))
-    except ValueError:
-        errors[name] = _("Give a date.")
-        return None
-
-
 def _transition(to_status: str, errors: dict[str, str]) -> workflow.Transition:
     agreement = completed = None
     if to_status == "agreed":
         volume = form_weight_kg(request.form, "volume_kg", errors, required=True)
-        start, end = _date("period_start", errors), _date("period_end", errors)
-        hours = form_number(request.form, "estimated_hours", errors)
-        fte = form_number(request.form, "estimated_fte", errors)
+        start = form_day(request.form, "period_start", errors)
+        end = form_day(request.form, "period_end", errors)
+        hours = form_number(request.form, "estimated_hours", errors, maximum=limits.MAX_HOURS)
+        fte = form_number(request.form, "estimated_fte", errors, maximum=limits.MAX_FTE)
         if hours is None and fte is None and "estimated_hours" not in errors:
             errors["estimated_hours"] = _("Give the hours or the FTE for the target group.")
         if start and end and end < start:

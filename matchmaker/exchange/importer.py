@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from matchmaker.errors import FieldError, ValidationError
+from matchmaker.errors import Conflict, FieldError, ValidationError
 from models import Capacity, Contact, Hub, Organisation, Stream
 
 from . import records
@@ -137,6 +137,11 @@ def import_exchange(
         report = _import(session, data, source, progress)
         session.flush()
         session.commit()
+    except sa.exc.IntegrityError as err:
+        session.rollback()
+        # another import stored some of the same records (source, id) meanwhile
+        raise Conflict("another import stored some of these records at the same moment; "
+                       "send the file again (importing it twice changes nothing)") from err
     except BaseException:
         session.rollback()
         raise

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection
 from datetime import date
 from typing import Any
 
-from matchmaker import taxonomy
+from matchmaker import limits, taxonomy
 from matchmaker.errors import FieldError, ValidationError
 from matchmaker.places import PlaceError, gazetteer
 from matchmaker.taxonomy import parse_ewc
@@ -80,12 +80,18 @@ def _number(minimum: float | None = None, maximum: float | None = None) -> Check
     def check(value: Any, path: str) -> list[FieldError]:
         if not _is_number(value):
             return _err(path, f"must be a number, got {_kind(value)}")
-        if math.isnan(value) or math.isinf(value):
+        try:
+            finite = math.isfinite(value)
+        except OverflowError:  # an integer of hundreds of digits
+            finite = False
+        if not finite:
             return _err(path, "must be a finite number")
+        if minimum == 0 and value < 0:
+            return _err(path, f"{value} is negative")
         if minimum is not None and maximum is not None and not minimum <= value <= maximum:
             return _err(path, f"{value} is not between {minimum:g} and {maximum:g}")
         if minimum is not None and value < minimum:
-            return _err(path, f"{value} is negative" if minimum == 0 else f"{value} < {minimum}")
+            return _err(path, f"{value} < {minimum}")
         return []
     return check
 
@@ -114,8 +120,7 @@ def _text_rule(problem: Callable[[str], str | None]) -> Check:
 def _date_problem(value: str) -> str | None:
     if _ISO_DATE.match(value):
         try:
-            date.fromisoformat(value)
-            return None
+            return limits.day_problem(date.fromisoformat(value))
         except ValueError:
             pass
     return f"{value!r} is not an ISO date (YYYY-MM-DD)"
@@ -190,7 +195,8 @@ _EWC_CODES = _list_of(_text_rule(ewc_problem))
 
 def _amount() -> Check:
     return _object(
-        {"amount": _number(0), "unit": _one_of(taxonomy.UNITS), "per": _one_of(taxonomy.PERIODS)},
+        {"amount": _number(0, limits.MAX_AMOUNT), "unit": _one_of(taxonomy.UNITS),
+         "per": _one_of(taxonomy.PERIODS)},
         required=("amount", "unit"),
     )
 
@@ -221,9 +227,10 @@ RECORDS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
         "id": _id, "organisation": _id, "title": _string, "description": _string,
         "language": _LANGUAGE, "services": _list_of(_one_of(taxonomy.SERVICES)),
         "materials": _list_of(_MATERIAL), "ewc_codes": _EWC_CODES,
-        "capacity": _amount(), "service_radius_km": _number(0), "location": _LOCATION,
+        "capacity": _amount(), "service_radius_km": _number(0, limits.MAX_RADIUS_KM),
+        "location": _LOCATION,
         "certifications": _list_of(_one_of(taxonomy.CERTIFICATIONS)),
-        "target_group_fte": _number(0),
+        "target_group_fte": _number(0, limits.MAX_FTE),
         "available_from": _text_rule(_date_problem),
         "available_until": _text_rule(_date_problem),
     }, ("id", "organisation")),

@@ -4,8 +4,10 @@ with a real SQLite database holding the demo data and its index.
 One story in steps, each a test: a company registers a stream from free text and accepts
 the suggested tags; the facilitator of its hub finds the suggestion, reads the explanation
 and accepts it; another hub's facilitator cannot see it; the KPI dashboard counts it; the
-language switch shows the French page. Every step leaves a screenshot in
-test-artifacts/e2e/. Without Chromium or Playwright the tests skip and say why.
+language switch shows the French page; at last the company's member, locked out by wrong
+passwords, gets in with a mailed link and chooses a new password. Every step leaves a
+screenshot in test-artifacts/e2e/. Without Chromium or Playwright the tests skip and say
+why.
 """
 from __future__ import annotations
 
@@ -36,7 +38,13 @@ sync_api = pytest.importorskip("playwright.sync_api",
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The served app's home: its database, and the outbox its mails go to."""
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="module")
+def site(site_home: Path) -> Iterator[str]:
     """The demo database with its index, one company member, and the app serving it."""
     import sqlalchemy as sa
     from werkzeug.serving import make_server
@@ -49,7 +57,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from matchmaker.suggestions import SuggestionService
     from models import Organisation, User, make_engine, make_session_factory, upgrade
 
-    home = tmp_path_factory.mktemp("e2e")
+    home = site_home
     url = f"sqlite:///{home / 'matchmaker.sqlite'}"
     upgrade(url)
     settings = Settings(home=home, database_url=url, secret_key="e2e-secret")
@@ -238,3 +246,39 @@ def test_api_docs_page_renders_the_operations_from_local_assets(chromium, site):
     _shot(page, "api-docs")
     assert all(url.startswith(site) or url.startswith("data:") for url in requested), requested
     _close(page)
+
+
+def test_a_locked_out_member_gets_in_with_a_mailed_link_and_a_new_password(
+        chromium, site, site_home):
+    from email import message_from_bytes, policy
+
+    context = chromium.new_context(base_url=site, locale="nl-BE",
+                                   viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    page.goto("/login")
+    page.get_by_label("E-mailadres").fill(COMPANY_EMAIL)
+    for attempt in range(6):
+        page.get_by_label("Wachtwoord").fill(f"raden {attempt}" if attempt < 5 else PASSWORD)
+        page.get_by_role("button", name="Aanmelden").click()
+        page.wait_for_load_state()
+    sync_api.expect(page.get_by_role("alert")).to_contain_text("Te veel mislukte pogingen")
+    sync_api.expect(page.get_by_role("status")).to_contain_text("aanmeldlink per e-mail")
+    _shot(page, "7-locked-out")
+    page.get_by_role("link", name="Wachtwoord vergeten?").click()
+    page.get_by_label("E-mailadres").fill(COMPANY_EMAIL)
+    page.get_by_role("button", name="Stuur me een aanmeldlink").click()
+    sync_api.expect(page.locator("#link-sent")).to_be_visible()
+    mails = [message_from_bytes(p.read_bytes(), policy=policy.default)
+             for p in (site_home / "outbox").glob("*.eml")]
+    [mail] = [m for m in mails if m["To"] == COMPANY_EMAIL]
+    link = re.search(r"https?://\S+(/login/link/use\?code=\S+)", mail.get_content()).group(1)
+    page.goto(link)
+    page.get_by_label("Nieuw wachtwoord (niet verplicht)").fill("een nieuw lang wachtwoord")
+    _shot(page, "7-link-page")
+    page.get_by_role("button", name="Aanmelden").click()
+    sync_api.expect(page.get_by_role("status")).to_contain_text("Je nieuwe wachtwoord is bewaard")
+    _shot(page, "7-signed-in-with-the-link")
+    _close(page, expected=("401", "429"))
