@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
         onboarding,
         organisations,
         personal,
+        reports,
         suggestions,
         users,
     )
@@ -64,7 +65,8 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
     app.register_blueprint(docs.bp)
     api = make_api(app)
     for blueprint in (auth.blp, organisations.blp, items.blp, matches.blp, hubwork.blp,
-                      personal.blp, onboarding.blp, suggestions.blp, exchange.blp, users.blp):
+                      personal.blp, onboarding.blp, suggestions.blp, exchange.blp, users.blp,
+                      reports.blp):
         api.register_blueprint(blueprint)
     problems.register(app)
     from api import web

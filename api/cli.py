@@ -173,9 +173,11 @@ def _register() -> None:
         rank_command,
         train_scorer_command,
     )
+    from api.cli_reports import programme_report_command, report_command
 
     for command in (index_command, rank_command, evaluate_command, train_scorer_command,
-                    demo_command, backup_command, restore_command):
+                    demo_command, backup_command, restore_command, report_command,
+                    programme_report_command):
         main.add_command(command)
 
 

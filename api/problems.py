@@ -14,7 +14,13 @@ from flask import Flask, Response, current_app, json
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
-from matchmaker.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from matchmaker.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    Unavailable,
+    ValidationError,
+)
 
 PROBLEM_JSON = "application/problem+json"
 # How long a client should wait before retrying while the database cannot be reached.
@@ -109,6 +115,8 @@ def handle_domain_error(error: Exception) -> Response:
             {"path": e.path, "message": e.message} for e in error.errors] or None)
     if isinstance(error, Conflict):
         return _conflict(error)
+    if isinstance(error, Unavailable):
+        return problem(503, "Service Unavailable", str(error))
     assert isinstance(error, ValidationError)
     return problem(400, "Bad Request", "the request has invalid fields",
                    errors=[{"path": e.path, "message": e.message} for e in error.errors])
@@ -148,7 +156,7 @@ def handle_unexpected(error: Exception) -> Response:
 def register(app: Flask) -> None:
     """Install the handlers; called after flask-smorest so ours replace its own."""
     app.register_error_handler(HTTPException, handle_http_exception)
-    for error in (NotFound, PermissionDenied, Conflict, ValidationError):
+    for error in (NotFound, PermissionDenied, Conflict, ValidationError, Unavailable):
         app.register_error_handler(error, handle_domain_error)
     for error in (sa_exc.OperationalError, sa_exc.DisconnectionError, sa_exc.TimeoutError):
         app.register_error_handler(error, handle_database_unavailable)

@@ -17,6 +17,18 @@ def _default_home() -> Path:
     return Path(os.environ.get("MATCHMAKER_HOME", "var")).resolve()
 
 
+def _weights(text: str) -> tuple[tuple[str, float], ...]:
+    """MATCHMAKER_OBJECTIVE_WEIGHTS ("networking=1,awareness=1,...") or the defaults."""
+    if not text.strip():
+        return Settings.objective_weights
+    from matchmaker.reports.programme import parse_weights
+
+    try:
+        return tuple(parse_weights(text).items())
+    except ValueError as err:
+        raise ValueError(f"MATCHMAKER_OBJECTIVE_WEIGHTS: {err}") from err
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path = field(default_factory=_default_home)
@@ -37,6 +49,12 @@ class Settings:
     mail_from: str = "matchmaker@localhost"
     # Contacts inactive for longer are erased by `matchmaker gdpr-retention` (GDPR storage limit).
     contact_retention_days: int = 3 * 365
+    # Chromium that prints PDF reports; "" = Debian's /usr/bin/chromium (none: no PDF, said so).
+    chromium: str = ""
+    # How the programme weighs its four objectives in the hubs' scores (reports.programme).
+    objective_weights: tuple[tuple[str, float], ...] = (
+        ("networking", 1.0), ("awareness", 1.0), ("new_initiatives_social_impact", 2.0),
+        ("new_assignments_social_economy", 2.0))
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -55,8 +73,14 @@ class Settings:
             smtp_url=env.get("SMTP_URL", ""),
             mail_from=env.get("MAIL_FROM", cls.mail_from),
             contact_retention_days=int(env.get("MATCHMAKER_CONTACT_RETENTION_DAYS", 3 * 365)),
+            chromium=env.get("MATCHMAKER_CHROMIUM", ""),
+            objective_weights=_weights(env.get("MATCHMAKER_OBJECTIVE_WEIGHTS", "")),
         )
         return replace(s, **overrides) if overrides else s
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return dict(self.objective_weights)
 
     def ensure_secret_key(self) -> str:
         """The configured key, or one kept in `home/secret_key` so sessions survive restarts."""

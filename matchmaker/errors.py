@@ -51,3 +51,8 @@ class ValidationError(DomainError):
         self.errors = list(errors)
         super().__init__("; ".join(str(e) for e in self.errors[:20]) + (
             f" (and {len(self.errors) - 20} more)" if len(self.errors) > 20 else ""))
+
+
+class Unavailable(DomainError):
+    """This installation cannot do it now (a program it needs is missing or failed);
+    nothing was changed, and the message says what is missing."""

@@ -1,8 +1,11 @@
 """A hub's KPIs for a period, computed from the data (never typed in), grouped under the
-programme's four objectives, with yearly targets and progress, exportable as CSV and Excel.
+programme's four objectives, with yearly targets and progress, exportable as CSV and Excel
+(the machine-readable forms; the yearly report is `matchmaker.reports`).
 
 A match counts for the hub of its stream (the hub that decided it); a decision
 counts in the period it was taken; an activity in the period it took place.
+A KPI's target is the hub's own or the programme's, whichever is more ambitious: a hub
+may raise the programme's target, never lower it.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from models import (
     KpiTarget,
     Match,
     Organisation,
+    ProgrammeTarget,
     Stream,
     User,
 )
@@ -38,19 +42,33 @@ OBJECTIVES: tuple[str, ...] = (
 )
 
 
+# KPIs where less is better: their target is a ceiling, and a more ambitious one is lower.
+LOWER_IS_BETTER: frozenset[str] = frozenset({"median_days_to_first_accepted_match"})
+
+
+def more_ambitious(kpi: str, a: float, b: float) -> float:
+    """The more ambitious of two targets for `kpi`."""
+    return min(a, b) if kpi in LOWER_IS_BETTER else max(a, b)
+
+
 @dataclass(frozen=True)
 class KpiRow:
     objective: str
     kpi: str
     value: float
     unit: str
+    # the target in force: the hub's own or the programme's, whichever is more ambitious
     target: float | None = None
+    programme_target: float | None = None
 
     @property
     def progress(self) -> float | None:
-        """Share of the yearly target reached (1.0 = reached), or None without a target."""
+        """Share of the yearly target reached (1.0 = reached), or None without a target.
+        For a ceiling (LOWER_IS_BETTER) it is target / value, None while nothing was measured."""
         if not self.target:
             return None
+        if self.kpi in LOWER_IS_BETTER:
+            return round(self.target / self.value, 4) if self.value else None
         return round(self.value / self.target, 4)
 
 
@@ -62,7 +80,14 @@ class KpiReport:
     rows: list[KpiRow]
 
     def value(self, kpi: str) -> float:
-        return next(row.value for row in self.rows if row.kpi == kpi)
+        """The KPI's value; a breakdown by kind (`organisations_active.company`) is left out
+        of a report when it counted nothing, so an absent one is 0."""
+        found = next((row.value for row in self.rows if row.kpi == kpi), None)
+        if found is None:
+            if "." in kpi:
+                return 0.0
+            raise KeyError(kpi)
+        return found
 
 
 def _moment(day: dt.date) -> dt.datetime:
@@ -103,8 +128,7 @@ class _Counter:
             self.decisions(to_status).subquery()))
 
     def agreed_matches(self) -> list[Match]:
-        ids = self.decisions("agreed").with_only_columns(Decision.match_id)
-        return list(self.session.scalars(sa.select(Match).where(Match.id.in_(ids))))
+        return agreed_matches(self.session, self.hub_id, self.start, self.end)
 
     def completed_matches(self) -> list[Match]:
         ids = self.decisions("completed").with_only_columns(Decision.match_id)
@@ -141,6 +165,31 @@ class _Counter:
             if self.since <= accepted < self.until:
                 days.append((accepted - created).total_seconds() / 86400)
         return round(statistics.median(days), 1) if days else 0.0
+
+
+def agreed_matches(session: Session, hub_id: int, start: dt.date, end: dt.date) -> list[Match]:
+    """The hub's matches agreed in [start, end): the "new assignments", oldest id first."""
+    ids = _Counter(session, hub_id, start, end).decisions("agreed").with_only_columns(
+        Decision.match_id)
+    return list(session.scalars(sa.select(Match).where(Match.id.in_(ids)).order_by(Match.id)))
+
+
+def targets_in_force(session: Session, hub_id: int, year: int
+                     ) -> tuple[dict[str, float], dict[str, float]]:
+    """({kpi: target in force}, {kpi: programme target}) of `hub_id` in `year`."""
+    own = dict(session.execute(sa.select(KpiTarget.kpi, KpiTarget.target).where(
+        KpiTarget.hub_id == hub_id, KpiTarget.year == year)).all())
+    programme = programme_targets(session, year)
+    in_force = {**programme, **own}
+    for kpi in set(own) & set(programme):
+        in_force[kpi] = more_ambitious(kpi, own[kpi], programme[kpi])
+    return in_force, programme
+
+
+def programme_targets(session: Session, year: int) -> dict[str, float]:
+    """{kpi: the programme's target} for `year`."""
+    return dict(session.execute(sa.select(ProgrammeTarget.kpi, ProgrammeTarget.target).where(
+        ProgrammeTarget.year == year)).all())
 
 
 def compute(session: Session, hub_id: int, start: dt.date, end: dt.date) -> KpiReport:
@@ -205,11 +254,10 @@ def compute(session: Session, hub_id: int, start: dt.date, end: dt.date) -> KpiR
         ("new_assignments_social_economy", "target_group_hours",
          sum(m.estimated_hours or 0 for m in agreed), "hours"),
     ]
-    targets = dict(session.execute(sa.select(KpiTarget.kpi, KpiTarget.target).where(
-        KpiTarget.hub_id == hub_id, KpiTarget.year == start.year)).all())
+    targets, programme = targets_in_force(session, hub_id, start.year)
     ordered = sorted(rows, key=lambda r: OBJECTIVES.index(r[0]))
     return KpiReport(hub_id, start, end, [
-        KpiRow(objective, kpi, float(value), unit, targets.get(kpi))
+        KpiRow(objective, kpi, float(value), unit, targets.get(kpi), programme.get(kpi))
         for objective, kpi, value, unit in ordered])
 
 
@@ -223,10 +271,28 @@ KPI_NAMES: frozenset[str] = frozenset({
 })
 
 
+def check_target(kpi: str, target: float, floor: float | None = None) -> None:
+    """ValidationError naming the field unless `kpi` is known and `target` is zero or more
+    and at least as ambitious as `floor` (the programme's target, when there is one)."""
+    errors = []
+    if kpi not in KPI_NAMES:
+        errors.append(FieldError("kpi", f"unknown KPI {kpi!r}"))
+    if not target >= 0:  # also refuses NaN
+        errors.append(FieldError("target", "must be zero or more"))
+    elif floor is not None and more_ambitious(kpi, target, floor) != target:
+        bound = "at most" if kpi in LOWER_IS_BETTER else "at least"
+        errors.append(FieldError("target", f"must be {bound} the programme's target {floor:g}"))
+    if errors:
+        raise ValidationError(errors)
+
+
 def set_target(session: Session, actor: User, hub_id: int, year: int, kpi: str,
                target: float) -> KpiTarget:
-    """Set (or replace) the hub's target for one KPI in one year. Two facilitators setting
-    a new one at the same moment: the second gets a Conflict with the first one's."""
+    """Set (or replace) the hub's target for one KPI in one year; it may raise the
+    programme's target for that year, never lower it. Two facilitators setting a new one
+    at the same moment: the second gets a Conflict with the first one's."""
+    check_target(kpi, target, programme_targets(session, year).get(kpi))
+
     def stored() -> KpiTarget | None:
         return session.scalar(sa.select(KpiTarget).where(
             KpiTarget.hub_id == hub_id, KpiTarget.year == year, KpiTarget.kpi == kpi))

@@ -12,6 +12,11 @@ the two parties see it once they have been introduced.
 Lists and exports (the personal-data export included) take the same clauses,
 so they never hold a row its single read refuses; `hidden_fields` says which
 fields of a visible row stay with the hubs.
+The programme's role (the department, Vlaanderen Circulair) manages nothing and belongs
+to no organisation, so every rule below treats it as a member without one: it sees
+published items like anyone signed in, no match, no contact. What it adds is reading
+aggregates across hubs (`reads_programme`) and the hubs' yearly reports
+(`reads_hub_report`), which hold figures and organisations, never a person.
 """
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ Item = Stream | Capacity
 # From here on both parties know each other: contacts and the match are shared with them.
 INTRODUCED_STATUSES: tuple[str, ...] = ("introduced", "agreed", "completed")
 SOCIAL_ENTERPRISE = "social_enterprise"
+PROGRAMME = "programme"
 
 # Fields that stay with the hubs: their facilitators and admins read them, the
 # organisations never, in no answer, page, export or mail. A decision's note is the
@@ -44,6 +50,20 @@ def hub_ids(user: User) -> list[int]:
 
 def is_admin(user: User) -> bool:
     return user.role == "admin"
+
+
+def is_programme(user: User) -> bool:
+    return user.role == PROGRAMME
+
+
+def reads_programme(user: User) -> bool:
+    """Every hub's aggregates side by side: admins and the programme."""
+    return is_admin(user) or is_programme(user)
+
+
+def reads_hub_report(user: User, hub_id: int) -> bool:
+    """A hub's yearly report: whoever facilitates the hub, and the programme."""
+    return facilitates(user, hub_id) or is_programme(user)
 
 
 def facilitates(user: User, hub_id: int | None) -> bool:

@@ -246,6 +246,15 @@ class SuggestionService:
         with self._lock:
             return self._ranker.get(kind, str(item_id)).language if self._ranker else None
 
+    def doc(self, session: Session, kind: str, item_id: int) -> Doc | None:
+        """The engine's document of a matchable item (with what it inferred from the text),
+        None when the item is not offered for matching."""
+        with self._lock:
+            try:
+                return self._ready_ranker(session).get(kind, str(item_id))
+            except NotFound:
+                return None
+
     def _ready_ranker(self, session: Session) -> Ranker:
         self.refresh(session)
         assert self._ranker is not None

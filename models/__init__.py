@@ -3,7 +3,7 @@
 Imports nothing of ours. Every table is re-exported here; schema changes go
 through the Alembic migrations in `models/migrations`, applied with `upgrade`.
 """
-from .activities import Activity, KpiTarget, activity_organisations
+from .activities import Activity, KpiTarget, ProgrammeTarget, activity_organisations
 from .audit import AuditEntry, AuditLogIsAppendOnly
 from .base import (
     ACTIVITY_KINDS,
@@ -62,6 +62,7 @@ __all__ = [
     "Match",
     "Organisation",
     "PasswordFailure",
+    "ProgrammeTarget",
     "ScorerModel",
     "SignIn",
     "SignInLink",

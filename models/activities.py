@@ -1,5 +1,5 @@
-"""What a hub does besides matching (events, trainings, ...) and its yearly KPI targets,
-both feeding the hub's yearly report.
+"""What a hub does besides matching (events, trainings, ...), its yearly KPI targets and
+the programme's default targets for every hub, all feeding the hub's yearly report.
 """
 from __future__ import annotations
 
@@ -58,3 +58,15 @@ class KpiTarget(Base):
     target: Mapped[float]
 
     hub: Mapped[Hub] = relationship(back_populates="kpi_targets")
+
+
+class ProgrammeTarget(Base):
+    """The programme's yearly target for one KPI, the floor of every hub's own target."""
+
+    __tablename__ = "programme_targets"
+    __table_args__ = (sa.UniqueConstraint("year", "kpi"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    kpi: Mapped[str] = mapped_column(sa.String(64))
+    target: Mapped[float]

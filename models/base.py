@@ -27,7 +27,9 @@ ORGANISATION_STATUSES: tuple[str, ...] = ("active", "pending")
 MATCH_STATUSES: tuple[str, ...] = (
     "proposed", "accepted", "rejected", "introduced", "agreed", "completed", "withdrawn",
 )
-USER_ROLES: tuple[str, ...] = ("admin", "facilitator", "member")
+# "programme": the programme (the department, Vlaanderen Circulair) reads every hub's
+# aggregates and changes nothing.
+USER_ROLES: tuple[str, ...] = ("admin", "facilitator", "member", "programme")
 ACTIVITY_KINDS: tuple[str, ...] = (
     "network_event", "info_session", "hackathon", "training", "coaching", "material_map",
     "other",

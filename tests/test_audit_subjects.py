@@ -48,6 +48,8 @@ EXAMPLES: dict[tuple[str, str], tuple[str | None, object]] = {
                                                              "kpi": "matches_accepted",
                                                              "target": 10}),
     ("POST", "/api/v1/sign-in-links"): (None, {"email": "co-a@example.org"}),
+    ("PUT", "/api/v1/programme-targets"): ("admin", {"year": 2025, "kpi": "matches_accepted",
+                                                      "target": 5}),
     ("POST", "/api/v1/users"): ("admin", {"email": "nieuwe-fac@example.org",
                                           "password": NEW_PASSWORD, "role": "facilitator",
                                           "hub_ids": ["{hub_a}"]}),

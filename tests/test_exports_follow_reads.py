@@ -353,6 +353,39 @@ def _check_kpi_files(reader: Reader, path: str, body: bytes) -> None:
         reader.fail(path, f"the file's rows differ from the report: {rows ^ shown}")
 
 
+def _personal_strings(session_factory) -> set[str]:
+    """What would make a file personal: people's addresses, names and phones, and the hubs'
+    internal notes."""
+    from matchmaker import scoping
+    from models import Contact, Decision, User
+
+    with session_factory() as session:
+        found = {v for c in session.scalars(sa.select(Contact))
+                 for v in (c.email, c.name, c.phone) if v}
+        found |= {v for u in session.scalars(sa.select(User)) for v in (u.email, u.display_name)
+                  if v}
+        found |= {getattr(d, field) for d in session.scalars(sa.select(Decision))
+                  for field in scoping.hidden_fields(None, Decision) if getattr(d, field)}
+    return found
+
+
+def _check_report_file(reader: Reader, personal: set[str], path: str, body: bytes) -> None:
+    """A report for people (workbook, CSV) names hubs, organisations and figures: no person,
+    no internal note, whoever reads it."""
+    if path.endswith(".xlsx"):
+        book = openpyxl.load_workbook(io.BytesIO(body))
+        text = "\n".join(str(cell) for sheet in book.worksheets
+                         for row in sheet.iter_rows(values_only=True) for cell in row
+                         if cell is not None)
+    elif path.endswith(".csv"):
+        text = body.decode("utf-8-sig")
+    else:
+        return  # a PDF is the report page printed; the page's HTML is what is checked
+    for value in personal:
+        if value in text:
+            reader.fail(path, f"holds {value!r}, personal or the hub's own")
+
+
 def _check_mails(api_app, http, world, session_factory, spec) -> list[str]:
     """Each mail to a party: no hub-only field of any decision, and of the contacts of other
     organisations only those the recipient's own read of that organisation shows."""
@@ -395,6 +428,7 @@ def test_every_list_export_and_mail_holds_only_what_the_callers_reads_show(
     operations = [(path, op) for path, ops in spec["paths"].items()
                   for method, op in ops.items() if method == "get"]
     failures: list[str] = []
+    personal = _personal_strings(session_factory)
     for role in ROLES:
         reader = Reader(http, spec, world.tokens[role], role)
         objects = 0
@@ -402,12 +436,15 @@ def test_every_list_export_and_mail_holds_only_what_the_callers_reads_show(
             query = "?page_size=100" if any(p.get("name") == "page_size"
                                             for p in operation.get("parameters", [])) else ""
             for path in _fillings(session_factory, template):
-                if template in EXPORTS[2:]:
+                if template.endswith((".csv", ".xlsx", ".pdf")):
                     try:
                         body = http.raw("GET", path, token=reader.token)
                     except urllib.error.HTTPError:
                         continue  # refused
-                    _check_kpi_files(reader, path, body)
+                    if template in EXPORTS[2:]:
+                        _check_kpi_files(reader, path, body)
+                    else:
+                        _check_report_file(reader, personal, path, body)
                     continue
                 if template == EXPORTS[1]:
                     path += "?contacts=true"

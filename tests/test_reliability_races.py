@@ -120,6 +120,12 @@ def _set_target(api, http, year, which):
                          token=api.world.tokens[("fac_a", "admin")[which]])
 
 
+def _set_programme_target(api, http, year, which):
+    return http.put_json("/api/v1/programme-targets",
+                         json={"year": year, "kpi": "new_assignments", "target": 5 + which},
+                         token=api.world.tokens["admin"])
+
+
 def _exchange(api, round_: int) -> dict:
     return {"format": "circular-match-exchange/1",
             "hubs": [{"id": f"race-hub-{round_}", "name": f"Race hub {round_}"}],
@@ -187,6 +193,11 @@ RACES: dict[tuple[str, tuple[str, ...]], dict[str, Race]] = {
         "set a new target twice": Race(lambda api, r: 2030 + r, _set_target, 200,
                                        lambda winner, existing: existing == winner,
                                        repeatable=True),
+    },
+    ("programme_targets", ("year", "kpi")): {
+        "set a new programme target twice": Race(
+            lambda api, r: 2040 + r, _set_programme_target, 200,
+            lambda winner, existing: existing == winner, repeatable=True),
     },
     ("user_hubs", ("user_id", "hub_id")): {
         "give a facilitator a hub twice": Race(_new_facilitator, _add_hub, 200,

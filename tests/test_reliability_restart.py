@@ -58,8 +58,10 @@ def _assert_same(before: dict, after: dict) -> None:
                                                                               strict=True):
             assert score_new == pytest.approx(score_old, abs=1e-6), key
             assert [r[:3] for r in reasons_new] == [r[:3] for r in reasons_old], key
+            # Contributions are shown rounded to 4 decimals; rows read back in another order
+            # (PostgreSQL after an update) sum in another order, which may flip the last digit.
             assert [r[3] for r in reasons_new] == pytest.approx(
-                [r[3] for r in reasons_old], abs=1e-6), key
+                [r[3] for r in reasons_old], abs=1.01e-4), key
 
 
 def test_restarted_worker_gives_the_same_suggestions_without_embedding_again(

@@ -239,4 +239,4 @@ def test_a_locked_login_page_points_to_the_link_in_the_users_language(browser, w
     assert locked.status_code == 429
     page = text(locked)
     assert "Un lien de connexion par e-mail vous permet d'entrer" in page
-    assert "Mot de passe oublié ?" in page
+    assert "Mot de passe oublié\u202f?" in page

@@ -129,7 +129,8 @@ def test_french_month_names_are_babels_and_tell_june_from_july(api_app, world):
     facilitator = Browser(api_app.test_client()).login("fac-a@example.org")
     facilitator.post("/language", {"language": "fr"})
     page = text(facilitator.get(f"/hubs/{world.ids['hub_a']}/kpis?start=2025-05-01&end=2025-08-31"))
-    labels = re.findall(r'<text x="[\d.]+" y="108" text-anchor="middle">([^<]+)</text>', page)
-    assert labels[:4] == ["mai", "juin", "juil.", "août"], labels
-    assert "<title>juillet 2025\u00a0:" in page
+    labels = re.findall(r'<text class="label" x="[\d.]+" y="[\d.]+" text-anchor="middle">'
+                        r'([^<]+)</text>', page)
+    assert labels[:4] == ["mai 25", "juin 25", "juil. 25", "août 25"], labels
+    assert "juil. 25\u00a0: 0" in page  # the chart's description, read by screen readers
     assert "1 mai 2025 – 31 août 2025" in page

@@ -12,6 +12,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from matchmaker import limits
+from models import USER_ROLES
 
 MAX_PAGE_SIZE = 100
 # Ids and versions are INTEGER columns: a larger number is refused here with a 400
@@ -143,8 +144,7 @@ class UserIn(Schema):
     email = fields.Email(required=True)
     password = fields.String(required=True, load_only=True,
                              validate=validate.Length(min=10, max=1024))
-    role = fields.String(required=True, validate=validate.OneOf(("admin", "facilitator",
-                                                                 "member")))
+    role = fields.String(required=True, validate=validate.OneOf(USER_ROLES))
     hub_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=100))
     organisation_id = Id(allow_none=True)
     display_name = fields.String(load_default="", validate=validate.Length(max=200))
@@ -159,6 +159,6 @@ class UserPatch(Schema):
 
 
 class UserArgs(PageArgs):
-    role = fields.String(validate=validate.OneOf(("admin", "facilitator", "member")))
+    role = fields.String(validate=validate.OneOf(USER_ROLES))
     hub = Id()
     organisation = Id()

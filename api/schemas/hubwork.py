@@ -59,7 +59,10 @@ class KpiRowOut(Schema):
     kpi = fields.String(dump_only=True)
     value = fields.Float(dump_only=True)
     unit = fields.String(dump_only=True)
-    target = fields.Float(dump_only=True, allow_none=True)
+    target = fields.Float(dump_only=True, allow_none=True, metadata={
+        "description": "the target in force: the hub's own or the programme's, whichever is "
+                       "more ambitious"})
+    programme_target = fields.Float(dump_only=True, allow_none=True)
     progress = fields.Float(dump_only=True, allow_none=True)
 
 

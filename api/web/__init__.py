@@ -21,6 +21,8 @@ def install(app: Flask) -> None:
         items,
         maps,
         onboarding,
+        programme,
+        reports,
         review,
     )
 

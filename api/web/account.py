@@ -15,7 +15,7 @@ from api.devices import device_key
 from api.throttle import throttle
 from api.web.common import bp, page, safe_next, signed_in, too_many
 from api.web.i18n import LANGUAGES, page_language
-from matchmaker import users
+from matchmaker import scoping, users
 from matchmaker.accounts import MIN_PASSWORD_LENGTH
 from matchmaker.errors import ValidationError
 from matchmaker.scoping import SOCIAL_ENTERPRISE
@@ -27,6 +27,8 @@ def home() -> Response:
     user = signed_in()
     if user.role in ("facilitator", "admin") and user.hubs:
         return redirect(url_for("web.queue", hub_id=user.hubs[0].id))
+    if scoping.reads_programme(user):
+        return redirect(url_for("web.programme"))
     if user.organisation is not None and user.organisation.kind == SOCIAL_ENTERPRISE:
         return redirect(url_for("web.my_items", kind="capacities"))
     return redirect(url_for("web.my_items", kind="streams"))
