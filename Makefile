@@ -17,9 +17,10 @@ venv: $(STAMP)
 demo: venv
 	$(BIN)/matchmaker demo
 
-## Set up and run the whole test suite.
+## Set up and run the whole test suite, on every core (PYTEST_WORKERS=0 for one process).
+PYTEST_WORKERS ?= auto
 test: venv
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope
 
 lint: venv
 	$(BIN)/ruff check .

@@ -1,7 +1,7 @@
 """Shared fixtures.
 
 Database: `db_url` runs a test once on a fresh SQLite file and once on a fresh
-PostgreSQL schema (skipped when no server answers); `engine`, `session_factory`
+PostgreSQL database (skipped when no server answers); `engine`, `session_factory`
 and `session` sit on top of it, migrated to head the way production is.
 """
 from __future__ import annotations
@@ -35,41 +35,73 @@ def _postgres_problem() -> str | None:
         engine.dispose()
 
 
-def _postgres_url_in_fresh_schema(problem: str | None) -> Iterator[str]:
-    if problem:
-        shown = sa.make_url(POSTGRES_URL).render_as_string(hide_password=True)
-        pytest.skip(f"PostgreSQL not reachable at {shown}: {problem}")
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(POSTGRES_URL)
+def _postgres_admin() -> Engine:
+    # CREATE/DROP DATABASE cannot run inside a transaction.
+    return make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+
+
+def _create_database(name: str, template: str | None = None) -> str:
+    admin = _postgres_admin()
     try:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        url = sa.make_url(POSTGRES_URL).update_query_dict(
-            {"options": f"-csearch_path={schema}", "application_name": schema}
-        )
-        yield url.render_as_string(hide_password=False)
-        with admin.begin() as connection:
-            # A connection the test left open would hold locks and block the DROP forever.
-            connection.execute(
-                sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE application_name = :schema AND pid <> pg_backend_pid()"
-                ),
-                {"schema": schema},
-            )
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        with admin.connect() as connection:
+            connection.execute(sa.text(
+                f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    finally:
+        admin.dispose()
+    return sa.make_url(POSTGRES_URL).set(database=name).update_query_dict(
+        {"application_name": name}).render_as_string(hide_password=False)
+
+
+def _drop_database(name: str) -> None:
+    admin = _postgres_admin()
+    try:
+        with admin.connect() as connection:
+            # FORCE: a connection the test left open would otherwise block the DROP forever.
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
 
 
+def _postgres_fresh_database(problem: str | None) -> Iterator[str]:
+    """An empty PostgreSQL database of its own, dropped afterwards."""
+    if problem:
+        shown = sa.make_url(POSTGRES_URL).render_as_string(hide_password=True)
+        pytest.skip(f"PostgreSQL not reachable at {shown}: {problem}")
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    url = _create_database(name)
+    try:
+        yield url
+    finally:
+        _drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def _postgres_template(_postgres_problem: str | None) -> Iterator[str]:
+    """A database migrated to head once per run (and per xdist worker); tests get copies of it.
+    Copying a template takes ~30 ms where running the migrations takes ~1 s."""
+    if _postgres_problem:
+        pytest.skip(f"PostgreSQL not reachable: {_postgres_problem}")
+    name = f"template_{uuid.uuid4().hex[:12]}"
+    upgrade(_create_database(name))
+    yield name
+    _drop_database(name)
+
+
+def _migrated_postgres(url: str, template: str) -> None:
+    """Replace the (empty, unused) database of `url` by a copy of the migrated template."""
+    name = sa.make_url(url).database
+    _drop_database(name)
+    _create_database(name, template)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database, not migrated: a SQLite file or a PostgreSQL schema of its own."""
+    """An empty database, not migrated: a SQLite file or a PostgreSQL database of its own."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'matchmaker.sqlite'}"
     else:
         # Asked for lazily so SQLite-only runs never wait on a connect timeout.
-        yield from _postgres_url_in_fresh_schema(request.getfixturevalue("_postgres_problem"))
+        yield from _postgres_fresh_database(request.getfixturevalue("_postgres_problem"))
 
 
 @pytest.fixture(scope="session")
@@ -82,11 +114,14 @@ def _migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def engine(db_url: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
-    """An engine on `db_url`, migrated to head."""
+    """An engine on `db_url`, migrated to head (a copy of a database migrated once per run;
+    tests/test_migrations.py runs the migrations themselves on empty databases)."""
     url = sa.make_url(db_url)
     if url.get_backend_name() == "sqlite":
         shutil.copyfile(request.getfixturevalue("_migrated_sqlite_file"), url.database)
-    else:
+    elif (url.host, url.port) == (sa.make_url(POSTGRES_URL).host, sa.make_url(POSTGRES_URL).port):
+        _migrated_postgres(db_url, request.getfixturevalue("_postgres_template"))
+    else:   # a server of the test's own (tests/test_reliability_postgres_restart.py)
         upgrade(db_url)
     engine = make_engine(db_url)
     yield engine
@@ -287,8 +322,8 @@ def shared_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
         shutil.copyfile(request.getfixturevalue("_migrated_sqlite_file"), path)
         yield f"sqlite:///{path}"
     else:
-        for url in _postgres_url_in_fresh_schema(request.getfixturevalue("_postgres_problem")):
-            upgrade(url)
+        for url in _postgres_fresh_database(request.getfixturevalue("_postgres_problem")):
+            _migrated_postgres(url, request.getfixturevalue("_postgres_template"))
             yield url
 
 
