@@ -20,7 +20,16 @@ from api.web.common import bp, page, signed_in, too_many
 from api.web.i18n import LANGUAGES, page_language
 from api.web.places import location_errors, location_values
 from api.web.review import facilitated_hub
-from matchmaker import gdpr, notifications, onboarding, registration, scoping, taxonomy, users
+from matchmaker import (
+    gdpr,
+    identifiers,
+    notifications,
+    onboarding,
+    registration,
+    scoping,
+    taxonomy,
+    users,
+)
 from matchmaker.access import mails as account_mails
 from matchmaker.accounts import MIN_PASSWORD_LENGTH
 from matchmaker.errors import Conflict, NotFound
@@ -31,7 +40,6 @@ from models import (
     Organisation,
     Stream,
     User,
-    normalise_enterprise_number,
 )
 
 
@@ -63,6 +71,16 @@ def send_registration(received: onboarding.RegistrationReceived) -> None:
     send_mail([account_mails.registration_mail(
         received, url_for("web.login", _external=True),
         url_for("web.ask_sign_in_link", _external=True))])
+
+
+def number_fault_message(fault: identifiers.NumberFault) -> str:
+    """What is wrong with a typed enterprise number, in the page's language."""
+    if fault == "check_digits":
+        return _("This enterprise number does not exist: its last two digits (the check "
+                 "digits) do not match. Check it in the KBO/BCE.")
+    if fault == "first_digit":
+        return _("An enterprise number starts with 0 or 1.")
+    return _("An enterprise number has 10 digits.")
 
 
 def _password_error(password: str) -> str | None:
@@ -119,14 +137,13 @@ def register() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     for name in ("name", "email"):
         if not form.get(name, "").strip():
             errors[name] = _("Fill this in.")
+    if "email" not in errors and identifiers.email_problem(form["email"].strip()):
+        errors["email"] = _("Give a valid e-mail address, for example name@example.be.")
     if form.get("kind") not in taxonomy.ORGANISATION_KINDS:
         errors["kind"] = _("Choose the kind of organisation.")
     number = form.get("enterprise_number", "").strip()
-    if number:
-        try:
-            number = normalise_enterprise_number(number)
-        except ValueError:
-            errors["enterprise_number"] = _("An enterprise number has 10 digits.")
+    if number and (fault := identifiers.enterprise_number_fault(number)):
+        errors["enterprise_number"] = number_fault_message(fault)
     if problem := _password_error(form.get("password", "")):
         errors["password"] = problem
     location = location_values(form)
@@ -217,7 +234,7 @@ def invite_member(organisation_id: int
     organisation = scoping.load(db_session(), signed_in(), Organisation, organisation_id,
                                 manage=True)
     email = request.form.get("email", "").strip()
-    if "@" not in email:
+    if identifiers.email_problem(email):
         return page("error.html", 400, title=_("Invitation not sent"),
                     message=_("Give a valid e-mail address."))
     language = request.form.get("language")
