@@ -21,7 +21,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import Hub, Invitation, Organisation, User, normalise_enterprise_number, utcnow
+from models import (
+    Contact,
+    Hub,
+    Invitation,
+    Organisation,
+    User,
+    normalise_enterprise_number,
+    utcnow,
+)
 
 from . import audit
 from .accounts import hash_password
@@ -143,6 +151,10 @@ def register(session: Session, hub: Hub, values: dict[str, Any], email: str, pas
         return replace(received, holder=_holder(session, email))
     # the person registering is the one who did it, although they cannot sign in yet
     audit.record_creation(session, user, organisation, action="register")
+    # and the first person an introduction names, until the organisation says otherwise
+    audit.record_creation(session, user, Contact(organisation=organisation,
+                                                 name=display_name.strip() or None,
+                                                 email=email))
     return replace(received, organisation=organisation)
 
 

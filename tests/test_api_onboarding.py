@@ -85,7 +85,7 @@ def test_self_registration_waits_for_approval_by_the_hub(http, world, inbox):
     [received] = inbox.messages
     assert received["To"] == "start@example.org" and "ontvangen" in received["Subject"]
     login = {"email": "start@example.org", "password": NEW_PASSWORD}
-    assert http.post("/api/v1/session", json=login)[0] == 401
+    assert http.post("/api/v1/session", json=login)[0] == 403
     [organisation] = _pending(http, world)
     path = f"/api/v1/organisations/{organisation['id']}"
     assert http.get(path, token=world.tokens["fac_b"])[0] == 404

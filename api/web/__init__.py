@@ -17,6 +17,7 @@ def install(app: Flask) -> None:
     from api.web import (  # noqa: F401  (the views register on bp)
         account,
         common,
+        contacts,
         hubs,
         items,
         maps,

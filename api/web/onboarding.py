@@ -127,7 +127,8 @@ def register() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     session = db_session()
     hubs = session.scalars(sa.select(Hub).order_by(Hub.name)).all()
     form = request.form
-    context = {"hubs": hubs, "kinds": taxonomy.ORGANISATION_KINDS, "form": form}
+    context = {"hubs": hubs, "kinds": taxonomy.ORGANISATION_KINDS, "form": form,
+               "language": form.get("language") or page_language()}
     if request.method == "GET":
         return page("register.html", errors={}, **context)
     errors = {}
@@ -150,7 +151,8 @@ def register() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     errors |= _location_problems(location)
     if errors:
         return page("register.html", 400, errors=errors, **context)
-    values = {"name": form["name"].strip(), "kind": form["kind"], "language": page_language(),
+    language = form.get("language") if form.get("language") in LANGUAGES else page_language()
+    values = {"name": form["name"].strip(), "kind": form["kind"], "language": language,
               "enterprise_number": number or None,
               "address": form.get("address", "").strip()[:300] or None, **location}
     if wait := throttle().attempt(throttle().registrations):
