@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
+from email.utils import formataddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -23,9 +24,14 @@ from .config import Settings
 
 @dataclass(frozen=True)
 class Mail:
+    """One message; `from_name` is shown before the service's own address (the hub's
+    name), `reply_to` is where answers go (the hub's facilitator)."""
+
     to: str
     subject: str
     body: str
+    from_name: str | None = None
+    reply_to: str | None = None
 
 
 def _headers(part: Message) -> list[str]:
@@ -71,7 +77,11 @@ class Mailer:
 
     def _message(self, mail: Mail) -> EmailMessage:
         message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = self.sender, mail.to, mail.subject
+        message["From"] = formataddr((mail.from_name, self.sender)) if mail.from_name \
+            else self.sender
+        message["To"], message["Subject"] = mail.to, mail.subject
+        if mail.reply_to:
+            message["Reply-To"] = mail.reply_to
         message["Message-ID"] = f"<{uuid.uuid4().hex}@matchmaker>"
         message.set_content(mail.body)
         return message

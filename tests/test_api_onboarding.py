@@ -82,8 +82,9 @@ def _pending(http, world) -> list[dict]:
 def test_self_registration_waits_for_approval_by_the_hub(http, world, inbox):
     status, _, registration = _register(http, world)
     assert status == 202 and registration["status"] == "received"
-    [received] = inbox.messages
+    received, facilitator = inbox.messages
     assert received["To"] == "start@example.org" and "ontvangen" in received["Subject"]
+    assert facilitator["To"] == "fac-a@example.org" and "Startup" in facilitator["Subject"]
     login = {"email": "start@example.org", "password": NEW_PASSWORD}
     assert http.post("/api/v1/session", json=login)[0] == 403
     [organisation] = _pending(http, world)
@@ -93,7 +94,8 @@ def test_self_registration_waits_for_approval_by_the_hub(http, world, inbox):
     status, _, organisation = http.post(f"{path}/approval", token=world.tokens["fac_a"])
     assert status == 200 and organisation["status"] == "active"
     assert http.post("/api/v1/session", json=login)[0] == 200
-    assert [m["To"] for m in inbox.messages] == ["start@example.org"] * 2
+    assert [m["To"] for m in inbox.messages] == ["start@example.org", "fac-a@example.org",
+                                                 "start@example.org"]
     assert http.post(f"{path}/approval", token=world.tokens["fac_a"])[0] == 409
 
 
@@ -108,7 +110,8 @@ def test_registrations_answer_alike_whatever_exists_and_the_mail_tells_the_owner
     assert {(status, json.dumps(body)) for status, _, body in answers} == {
         (202, json.dumps(answers[0][2]))}
     assert len(_pending(http, world)) == 1
-    new, number_known, account_known = inbox.messages
+    new, facilitator, number_known, account_known = inbox.messages
+    assert facilitator["To"] == "fac-a@example.org"  # for the new registration only
     assert new["To"] == "start@example.org" and "ontvangen" in new["Subject"]
     assert number_known["To"] == "b@example.org" and "0456123989" in number_known["Subject"]
     assert account_known["To"] == "co-a@example.org"

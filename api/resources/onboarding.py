@@ -13,7 +13,7 @@ from typing import Any
 from flask.views import MethodView
 
 from api.auth import require_user
-from api.db import db_session, send_mail
+from api.db import db_session, mail_links, send_mail
 from api.openapi import Blueprint
 from api.schemas import (
     AcceptedOut,
@@ -47,7 +47,8 @@ class Invitations(MethodView):
         refuse(throttle().attempt(throttle().invitations))
         sent = onboarding.invite(session, user, organisation, data["email"])
         session.commit()
-        send_invitation(sent, data.get("language") or notifications.language_of(organisation))
+        send_invitation(sent, data.get("language") or notifications.language_of(organisation),
+                        user)
         return {"email": sent.email, "organisation_id": organisation.id, "status": "sent"}
 
 
@@ -100,5 +101,6 @@ class Approval(MethodView):
             raise PermissionDenied("only the hub's facilitators approve registrations")
         onboarding.approve(session, user, organisation)
         session.commit()
-        send_mail(notifications.approval_mails(organisation))
+        send_mail(notifications.approval_mails(
+            organisation, mail_links(), notifications.sender_of(organisation.hub, user)))
         return organisation

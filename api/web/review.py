@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from api.db import db_session, send_mail
+from api.db import db_session, mail_links, send_mail
 from api.suggestion_index import suggestion_service
 from api.web.common import bp, form_day, form_number, form_weight_kg, page, signed_in
 from api.web.i18n import page_language
@@ -214,5 +214,5 @@ def decide(match_id: int) -> Response | tuple[str, int]:
             e.path.removeprefix("agreement.") if "." in e.path else
             ("decide" if e.path == "agreement" else e.path): e.message for e in err.errors})
     session.commit()
-    send_mail(decision_mails(session, suggestion_service(), match, decision))
+    send_mail(decision_mails(session, suggestion_service(), match, decision, mail_links()))
     return redirect(url_for("web.match", match_id=match.id))
