@@ -19,7 +19,8 @@ def db_session() -> Session:
 
 
 def send_mail(mails: list[Mail]) -> None:
-    """Send after the commit; a mail server that is down must not undo a decision taken."""
+    """Queue and send after the commit: a mail server that is down must not undo a decision
+    taken, and its mails wait in the queue (`Mailer`) until the server is back."""
     try:
         current_app.extensions["matchmaker.mailer"].send(mails)
     except OSError:
