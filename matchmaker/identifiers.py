@@ -8,7 +8,7 @@ from typing import Literal
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _NOT_DIGITS = re.compile(r"[\s./-]")
-MAX_EMAIL_LENGTH = 320
+MAX_EMAIL_LENGTH = 254  # what the database columns hold (and SMTP allows)
 
 NumberFault = Literal["shape", "first_digit", "check_digits"]
 
