@@ -148,3 +148,21 @@ def test_registrations_and_invitations_are_limited_per_client_address(http, worl
     status, headers, problem = http.post(path, json={"email": "x@example.org"},
                                          token=world.tokens["co_a"])
     assert status == 429 and int(headers["Retry-After"]) > 0 and problem["status"] == 429
+
+
+def test_a_facilitator_rejects_a_registration_with_a_reason_that_is_mailed(http, world, inbox):
+    _register(http, world)
+    [organisation] = _pending(http, world)
+    path = f"/api/v1/organisations/{organisation['id']}/rejection"
+    reason = {"reason": "Geen organisatie uit onze regio."}
+    assert http.post(path, json=reason, token=world.tokens["fac_b"])[0] == 404
+    assert http.post(path, json=reason, token=world.tokens["co_a"])[0] in (403, 404)
+    assert http.post(path, json={"reason": ""}, token=world.tokens["fac_a"])[0] == 400
+    assert http.post(path, json=reason, token=world.tokens["fac_a"])[0] == 204
+    rejected = inbox.messages[-1]
+    assert rejected["To"] == "start@example.org" and "niet goedgekeurd" in rejected["Subject"]
+    assert reason["reason"] in rejected.get_content()
+    assert rejected["Reply-To"] == "fac-a@example.org"
+    assert _pending(http, world) == []
+    assert http.post("/api/v1/session", json={"email": "start@example.org",
+                                              "password": NEW_PASSWORD})[0] == 401

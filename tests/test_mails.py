@@ -59,6 +59,9 @@ def test_a_new_registration_mails_the_facilitators_and_counts_in_their_navigatio
         assert fact in body, fact
     assert parseaddr(notice["From"])[0] == "Hub A"
     assert _to(api_app, "fac-b@example.org") == []
+    [received] = _to(api_app, "an@drukkerij.example")
+    assert parseaddr(received["From"])[0] == "Hub A" and received["Reply-To"] == \
+        "fac-a@example.org"
     facilitator = Browser(api_app.test_client()).login("fac-a@example.org")
     listing = text(facilitator.get(f"/hubs/{world.ids['hub_a']}/organisations"))
     assert re.search(r'id="pending-count-\d+">1 goed te keuren<', listing)

@@ -14,6 +14,11 @@ class InvitationIn(Schema):
     language = fields.String(validate=validate.OneOf(("nl", "fr", "en")))
 
 
+class RejectionIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000), metadata={
+        "description": "why the hub does not approve the registration; mailed to it"})
+
+
 class InvitationSentOut(Schema):
     """The same answer whether the address has an account or not: the mail tells its owner."""
 

@@ -96,6 +96,18 @@ def number_fault_message(fault: identifiers.NumberFault) -> str:
     return _("An enterprise number has 10 digits.")
 
 
+def reject(organisation: Organisation, reason: str, actor: User) -> None:
+    """Reject a registration (pages and API alike): erase it, commit, remove the copies
+    of its data, then mail the reason, signed by `actor`."""
+    session, hub = db_session(), organisation.hub
+    rejection = onboarding.reject(session, actor, organisation, reason)
+    session.commit()
+    purge_copies(*rejection.traces)
+    send_mail(notifications.rejection_mails(
+        rejection.organisation, rejection.addresses, rejection.language, rejection.reason,
+        mail_links(), notifications.sender_of(hub, actor)))
+
+
 def _password_error(password: str) -> str | None:
     if len(password) < MIN_PASSWORD_LENGTH:
         return _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
@@ -223,15 +235,9 @@ def reject_registration(organisation_id: int) -> Response | tuple[str, int]:
     if not reason:
         return hub_organisations(organisation.hub_id or 0, 400, {
             f"reason-{organisation.id}": _("Say why: the reason is mailed to the registrant.")})
-    session, actor = db_session(), signed_in()
-    hub = organisation.hub
-    rejection = onboarding.reject(session, actor, organisation, reason)
-    session.commit()
-    purge_copies(*rejection.traces)
-    send_mail(notifications.rejection_mails(
-        rejection.organisation, rejection.addresses, rejection.language, rejection.reason,
-        mail_links(), notifications.sender_of(hub, actor)))
-    return redirect(url_for("web.hub_organisations", hub_id=hub.id, rejected=1))
+    hub_id = organisation.hub_id
+    reject(organisation, reason, signed_in())
+    return redirect(url_for("web.hub_organisations", hub_id=hub_id, rejected=1))
 
 
 def _back_to(organisation: Organisation, **args: int) -> Response:
