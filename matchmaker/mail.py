@@ -211,7 +211,7 @@ class Mailer:
                     os.replace(path, self.undeliverable / path.with_suffix(".eml").name)
                     logger.error("mail %s refused for good: %s", path.stem, err)
                 else:
-                    path.unlink()
+                    path.unlink(missing_ok=True)  # a starting worker may have reclaimed it
                 delivered += 1
         return delivered
 
