@@ -324,9 +324,11 @@ def shared_api(shared_db_url: str, tmp_path_factory: pytest.TempPathFactory):
 
 class SmtpInbox:
     """A real (minimal) SMTP server on a free local port (or `port`, to come back where it
-    was after `close`) that keeps what it receives."""
+    was after `close`) that keeps what it receives, or answers every recipient with
+    `refuse`."""
 
-    def __init__(self, port: int = 0, messages: list | None = None) -> None:
+    def __init__(self, port: int = 0, messages: list | None = None,
+                 refuse: bytes = b"") -> None:
         import socketserver
         import threading
         from email import message_from_bytes, policy
@@ -349,6 +351,8 @@ class SmtpInbox:
                     elif verb == b"QUIT":
                         self.wfile.write(b"221 bye\r\n")
                         return
+                    elif verb == b"RCPT" and refuse:  # e.g. b"550 no such user"
+                        self.wfile.write(refuse + b"\r\n")
                     elif verb == b"EHLO":
                         self.wfile.write(b"250 test\r\n")
                     else:

@@ -91,3 +91,25 @@ def test_erasing_a_contact_removes_its_mails_from_the_queue(db_url, tmp_path, wo
     finally:
         app.extensions["matchmaker.mailer"].stop()
         app.extensions["matchmaker.engine"].dispose()
+
+
+@pytest.mark.parametrize(("answer", "queued", "aside"), [
+    (b"451 mailbox busy, try later", 1, 0),  # for now: tried again later
+    (b"550 no such mailbox", 0, 1),          # for good: set aside, not tried forever
+])
+def test_a_refused_mail_waits_or_is_set_aside_as_the_server_says(tmp_path, answer, queued,
+                                                                 aside):
+    from matchmaker.config import Settings
+    from matchmaker.mail import Mail, Mailer
+
+    server = SmtpInbox(refuse=answer)
+    mailer = Mailer(Settings(home=tmp_path, database_url="sqlite://", secret_key="x",
+                             smtp_url=server.url))
+    try:
+        mailer.send([Mail("iemand@example.org", "Onderwerp", "Tekst")])
+        assert len(mailer.queued_files()) == queued
+        assert len(list(mailer.undeliverable.glob("*.eml"))) == aside
+        assert server.messages == []
+    finally:
+        mailer.stop()
+        server.close()
