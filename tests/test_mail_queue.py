@@ -18,7 +18,7 @@ def _app(db_url, tmp_path, smtp_url: str):
 
     return create_app(Settings(home=tmp_path / "home", database_url=db_url,
                                secret_key="test-secret", smtp_url=smtp_url,
-                               mail_retry_seconds=0.2))
+                               mail_retry_seconds=0.1))
 
 
 def _introduce(app, world) -> int:
