@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
     engine = make_engine(settings.database_url)
     app.extensions["matchmaker.engine"] = engine
     app.extensions["matchmaker.sessions"] = make_session_factory(engine)
-    app.extensions["matchmaker.mailer"] = Mailer(settings)
+    app.extensions["matchmaker.mailer"] = Mailer(settings, resume=True)
     if settings.trusted_proxies:
         # Behind nginx or a load balancer: the client's address and scheme come from the
         # X-Forwarded-* headers of that many proxies (rate limits count per client address).

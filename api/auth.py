@@ -10,11 +10,11 @@ password): asked for alike for any address, sent to active accounts only.
 """
 from __future__ import annotations
 
-from flask import g, request, session, url_for
+from flask import g, request, session
 from flask.views import MethodView
 from werkzeug.exceptions import Unauthorized
 
-from api.db import db_session, send_mail
+from api.db import db_session, page_url, send_mail
 from api.devices import device_key, remember_this_device
 from api.openapi import Blueprint
 from api.schemas import (
@@ -196,8 +196,7 @@ def send_sign_in_link(email: str, language: str) -> None:
     db_session().commit()
     send_mail([sign_in_link_mail(
         email.strip().lower(), user, secret, language,
-        lambda code: url_for("web.use_sign_in_link", code=code, _external=True),
-        url_for("web.register", _external=True))])
+        lambda code: page_url("web.use_sign_in_link", code=code), page_url("web.register"))])
 
 
 def sign_in_with_link(code: str, new_password: str | None) -> User:

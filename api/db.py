@@ -3,11 +3,12 @@ what blueprints import, kept apart from the app factory (as flaskr's `db.py`) so
 blueprint imports `api.app`."""
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import current_app, g, url_for
 from sqlalchemy.orm import Session
 
-from matchmaker import gdpr
+from matchmaker import gdpr, notifications
 from matchmaker.mail import Mail
+from models import Hub, Match, Organisation
 
 
 def db_session() -> Session:
@@ -18,11 +19,34 @@ def db_session() -> Session:
 
 
 def send_mail(mails: list[Mail]) -> None:
-    """Send after the commit; a mail server that is down must not undo a decision taken."""
+    """Queue and send after the commit: a mail server that is down must not undo a decision
+    taken, and its mails wait in the queue (`Mailer`) until the server is back."""
     try:
         current_app.extensions["matchmaker.mailer"].send(mails)
     except OSError:
         current_app.logger.exception("could not send %d mail(s)", len(mails))
+
+
+def page_url(endpoint: str, **values: object) -> str:
+    """A page's absolute address for a mail: the configured public URL, never the Host
+    a request happened to name (a mail may be sent long after, or from the command line)."""
+    base = current_app.extensions["matchmaker.settings"].public_url.rstrip("/")
+    return base + url_for(endpoint, **values)
+
+
+def _match_for(match: Match, party: Organisation) -> str:
+    # a party sees its introduced matches on its own streams' or capacities' page
+    kind = "streams" if party.id == match.stream.organisation_id else "capacities"
+    return page_url("web.my_items", kind=kind, _anchor=f"match-{match.id}")
+
+
+def mail_links() -> notifications.Links:
+    """The pages the mails point to, as `notifications` needs them."""
+    def registrations(hub: Hub) -> str:
+        return page_url("web.hub_organisations", hub_id=hub.id, _anchor="pending")
+
+    return notifications.Links(login=page_url("web.login"), register=page_url("web.register"),
+                               match_for=_match_for, registrations=registrations)
 
 
 def purge_copies(*erased: gdpr.Traces) -> None:

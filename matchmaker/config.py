@@ -47,6 +47,10 @@ class Settings:
     trusted_proxies: int = 0
     smtp_url: str = ""
     mail_from: str = "matchmaker@localhost"
+    # A queued mail the server did not take is tried again after this long (doubling).
+    mail_retry_seconds: float = 60.0
+    # Where people reach the site: the links in mails start with it (never a request's Host).
+    public_url: str = "http://127.0.0.1:5000"
     # Contacts inactive for longer are erased by `matchmaker gdpr-retention` (GDPR storage limit).
     contact_retention_days: int = 3 * 365
     # Chromium that prints PDF reports; "" = Debian's /usr/bin/chromium (none: no PDF, said so).
@@ -72,6 +76,8 @@ class Settings:
             trusted_proxies=int(env.get("MATCHMAKER_TRUSTED_PROXIES", "0") or 0),
             smtp_url=env.get("SMTP_URL", ""),
             mail_from=env.get("MAIL_FROM", cls.mail_from),
+            mail_retry_seconds=float(env.get("MATCHMAKER_MAIL_RETRY_SECONDS", "60")),
+            public_url=env.get("MATCHMAKER_PUBLIC_URL", cls.public_url),
             contact_retention_days=int(env.get("MATCHMAKER_CONTACT_RETENTION_DAYS", 3 * 365)),
             chromium=env.get("MATCHMAKER_CHROMIUM", ""),
             objective_weights=_weights(env.get("MATCHMAKER_OBJECTIVE_WEIGHTS", "")),

@@ -33,6 +33,16 @@ class PermissionDenied(DomainError):
         self.errors = list(errors or [])
 
 
+class AwaitingApproval(PermissionDenied):
+    """The right password of an account whose organisation its hub has not approved yet:
+    said only to whoever typed that password, so it tells nobody else anything."""
+
+    def __init__(self, organisation: str) -> None:
+        super().__init__(f"the hub has not approved {organisation} yet; you can sign in "
+                         "once it has (a mail will say so)")
+        self.organisation = organisation
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One problem with one field; `path` names the record and field, e.g. `streams[12].quantity.unit`."""

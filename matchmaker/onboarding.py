@@ -21,12 +21,21 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import Hub, Invitation, Organisation, User, normalise_enterprise_number, utcnow
+from models import (
+    Contact,
+    Hub,
+    Invitation,
+    Organisation,
+    User,
+    normalise_enterprise_number,
+    utcnow,
+)
 
 from . import audit
 from .accounts import hash_password
 from .concurrent_writes import first_writer_wins
-from .errors import Conflict, NotFound
+from .errors import Conflict, FieldError, NotFound, ValidationError
+from .gdpr import Traces, erase_contact, erase_user
 from .places.geocode import place_columns
 from .registration import refuse_known_enterprise_number
 from .tokens import new_secret, token_hash
@@ -143,6 +152,10 @@ def register(session: Session, hub: Hub, values: dict[str, Any], email: str, pas
         return replace(received, holder=_holder(session, email))
     # the person registering is the one who did it, although they cannot sign in yet
     audit.record_creation(session, user, organisation, action="register")
+    # and the first person an introduction names, until the organisation says otherwise
+    audit.record_creation(session, user, Contact(organisation=organisation,
+                                                 name=display_name.strip() or None,
+                                                 email=email))
     return replace(received, organisation=organisation)
 
 
@@ -159,3 +172,49 @@ def approve(session: Session, actor: User, organisation: Organisation) -> Organi
     old, new = audit.changed(before, audit.snapshot(organisation))
     audit.record(session, actor, "approve", organisation, before=old, after=new)
     return organisation
+
+
+def pending_count(session: Session, hub_id: int) -> int:
+    """How many registrations wait for the hub's approval."""
+    return session.scalar(sa.select(sa.func.count(Organisation.id)).where(
+        Organisation.hub_id == hub_id, Organisation.status == "pending")) or 0
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A registration the hub refused: whom to tell, in which language, and the personal
+    data erased with it (for `gdpr.purge_copies` once committed)."""
+
+    organisation: str
+    addresses: list[str]
+    language: str
+    reason: str
+    traces: list[Traces]
+
+
+def reject(session: Session, actor: User, organisation: Organisation, reason: str
+           ) -> Rejection:
+    """Refuse a pending registration with a `reason` for the registrant. Nothing of it is
+    kept: its accounts and contacts are erased and the organisation deleted, so the same
+    people may register again (with the same enterprise number); the audit log keeps
+    that it was rejected, by whom and why."""
+    if organisation.status != "pending":
+        raise Conflict(f"organisation {organisation.id} is {organisation.status}, not pending",
+                       allowed=())
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError([FieldError("reason", "say why, for the registrant")])
+    addresses = sorted({m.email for m in organisation.members if m.erased_at is None})
+    rejection = Rejection(organisation.name, addresses, organisation.language or "nl",
+                          reason, [])
+    audit.record(session, actor, "reject", organisation, before=audit.snapshot(organisation),
+                 after={"reason": reason})
+    for member in list(organisation.members):
+        if member.erased_at is None:
+            rejection.traces.append(erase_user(session, actor, member))
+    for contact in list(organisation.contacts):
+        if contact.erased_at is None:
+            rejection.traces.append(erase_contact(session, actor, contact))
+    session.delete(organisation)
+    session.flush()
+    return rejection

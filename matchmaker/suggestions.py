@@ -351,7 +351,7 @@ def take_pair(session: Session, service: SuggestionService, actor: User, stream:
 
 
 def decision_mails(session: Session, service: SuggestionService, match: Match,
-                   decision: Decision) -> list[Mail]:
+                   decision: Decision, links: notifications.Links) -> list[Mail]:
     """The mails a decision sends; an introduction carries the engine's reasons in favour
     of the pair, in each party's language."""
     reasons = None
@@ -361,4 +361,5 @@ def decision_mails(session: Session, service: SuggestionService, match: Match,
             found = service.for_pair(session, match.stream_id, match.capacity_id, language)
             if found is not None:
                 reasons[language] = [r.text for r in found.reasons if r.polarity == "+"]
-    return notifications.decision_mails(match, decision, reasons)
+    sender = notifications.sender_of(match.hub, decision.user)
+    return notifications.decision_mails(match, decision, links, sender, reasons)

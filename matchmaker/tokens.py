@@ -19,7 +19,7 @@ from models import ApiToken, KnownDevice, SignIn, SignInLink, User, utcnow
 
 from . import audit
 from .accounts import hash_password, verify_password
-from .errors import NotFound
+from .errors import AwaitingApproval, NotFound
 
 
 def token_hash(secret: str) -> str:
@@ -33,11 +33,15 @@ def new_secret() -> tuple[str, str]:
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, or None (never says which was wrong)."""
+    """The active user with this e-mail and password, or None (never says which was wrong).
+    AwaitingApproval when the password is right but the organisation is still pending."""
     user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
     # An unknown address costs the same hash check as a known one, so the answer's timing
     # does not tell which addresses have an account.
     matches = verify_password(user.password_hash if user else _unknown_user_hash(), password)
+    if user is not None and matches and not user.is_active and user.erased_at is None and \
+            user.organisation is not None and user.organisation.status == "pending":
+        raise AwaitingApproval(user.organisation.name)
     if user is None or not user.is_active or not matches:
         return None
     return user

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from models import Capacity, Decision, Match, Stream, User
+from models import Capacity, Decision, Match, Organisation, Stream, User
 
 from . import audit, taxonomy
 from .concurrent_writes import first_writer_wins
@@ -125,6 +125,14 @@ def take_suggestion(session: Session, actor: User, stream: Stream, capacity: Cap
     return match
 
 
+def parties_without_contact(match: Match) -> list[Organisation]:
+    """The parties an introduction could not put in touch: no contact person with an
+    e-mail address, so the other party's mail would name nobody to call."""
+    parties = (match.stream.organisation, match.capacity.organisation)
+    return [o for o in parties
+            if not any(c.email and c.erased_at is None for c in o.contacts)]
+
+
 def _check(match: Match, change: Transition) -> None:
     allowed = TRANSITIONS[match.status]
     if change.to_status not in allowed:
@@ -150,6 +158,10 @@ def _check(match: Match, change: Transition) -> None:
                 errors.append(FieldError("agreement", "give estimated_hours or estimated_fte"))
     if change.to_status == "completed" and change.completed_volume_kg is None:
         errors.append(FieldError("completed_volume_kg", "required when completing"))
+    if change.to_status == "introduced":
+        errors += [FieldError("contacts", f"organisation {o.id} ({o.name}) has no contact "
+                              "person with an e-mail address; add one before introducing it")
+                   for o in parties_without_contact(match)]
     if errors:
         raise ValidationError(errors)
 

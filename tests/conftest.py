@@ -358,14 +358,17 @@ def shared_api(shared_db_url: str, tmp_path_factory: pytest.TempPathFactory):
 
 
 class SmtpInbox:
-    """A real (minimal) SMTP server on a free local port that keeps what it receives."""
+    """A real (minimal) SMTP server on a free local port (or `port`, to come back where it
+    was after `close`) that keeps what it receives, or answers every recipient with
+    `refuse`."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0, messages: list | None = None,
+                 refuse: bytes = b"") -> None:
         import socketserver
         import threading
         from email import message_from_bytes, policy
 
-        self.messages: list = []
+        self.messages: list = [] if messages is None else messages
         inbox = self
 
         class Handler(socketserver.StreamRequestHandler):
@@ -383,12 +386,17 @@ class SmtpInbox:
                     elif verb == b"QUIT":
                         self.wfile.write(b"221 bye\r\n")
                         return
+                    elif verb == b"RCPT" and refuse:  # e.g. b"550 no such user"
+                        self.wfile.write(refuse + b"\r\n")
                     elif verb == b"EHLO":
                         self.wfile.write(b"250 test\r\n")
                     else:
                         self.wfile.write(b"250 ok\r\n")
 
-        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        class Server(socketserver.ThreadingTCPServer):
+            allow_reuse_address = True  # back on its port right after `close`
+
+        self._server = Server(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self.url = f"smtp://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

@@ -39,8 +39,8 @@ def test_introduction_mails_each_party_in_its_language_with_the_others_contact(
     assert "Bonjour" in partner_mail and "person-co-a@example.org" in partner_mail
     assert "Werkkledij a" in by_recipient["person-se-b@example.org"]["Subject"]
     # The engine's own reasons, each in the reader's language, not the shared-labels fallback.
-    company_reasons = company_mail.split("Waarom deze match:")[1].split("Met circulaire")[0]
-    partner_reasons = partner_mail.split("Pourquoi ce match :")[1].split("Salutations")[0]
+    company_reasons = company_mail.split("Waarom deze match:")[1].split("De match bekijken")[0]
+    partner_reasons = partner_mail.split("Pourquoi ce match\u00a0:")[1].split("Voir le match")[0]
     assert company_reasons.strip().startswith("- ") and "Gedeeld" not in company_reasons
     assert partner_reasons.strip().startswith("- ") and "En commun" not in partner_reasons
     assert company_reasons != partner_reasons

@@ -66,7 +66,7 @@ def test_unknown_code_is_404(http, world):
         "token": "x" * 43, "password": NEW_PASSWORD})[0] == 404
 
 
-def _register(http, world, number="0456.123.987", email="start@example.org"):
+def _register(http, world, number="0456.123.989", email="start@example.org"):
     return http.post("/api/v1/registrations", json={
         "hub_id": world.ids["hub_a"], "email": email, "password": NEW_PASSWORD,
         "organisation": {"name": "Startup", "kind": "company", "enterprise_number": number}})
@@ -82,10 +82,11 @@ def _pending(http, world) -> list[dict]:
 def test_self_registration_waits_for_approval_by_the_hub(http, world, inbox):
     status, _, registration = _register(http, world)
     assert status == 202 and registration["status"] == "received"
-    [received] = inbox.messages
+    received, facilitator = inbox.messages
     assert received["To"] == "start@example.org" and "ontvangen" in received["Subject"]
+    assert facilitator["To"] == "fac-a@example.org" and "Startup" in facilitator["Subject"]
     login = {"email": "start@example.org", "password": NEW_PASSWORD}
-    assert http.post("/api/v1/session", json=login)[0] == 401
+    assert http.post("/api/v1/session", json=login)[0] == 403
     [organisation] = _pending(http, world)
     path = f"/api/v1/organisations/{organisation['id']}"
     assert http.get(path, token=world.tokens["fac_b"])[0] == 404
@@ -93,7 +94,8 @@ def test_self_registration_waits_for_approval_by_the_hub(http, world, inbox):
     status, _, organisation = http.post(f"{path}/approval", token=world.tokens["fac_a"])
     assert status == 200 and organisation["status"] == "active"
     assert http.post("/api/v1/session", json=login)[0] == 200
-    assert [m["To"] for m in inbox.messages] == ["start@example.org"] * 2
+    assert [m["To"] for m in inbox.messages] == ["start@example.org", "fac-a@example.org",
+                                                 "start@example.org"]
     assert http.post(f"{path}/approval", token=world.tokens["fac_a"])[0] == 409
 
 
@@ -103,14 +105,15 @@ def test_registrations_answer_alike_whatever_exists_and_the_mail_tells_the_owner
     has an account: the same answer; only the address's owner learns which, by mail, in
     their own language. Nothing is created for the known ones."""
     answers = [_register(http, world),
-               _register(http, world, number="BE 0456 123 987", email="b@example.org"),
-               _register(http, world, number="0999.888.777", email="co-a@example.org")]
+               _register(http, world, number="BE 0456 123 989", email="b@example.org"),
+               _register(http, world, number="0999.888.767", email="co-a@example.org")]
     assert {(status, json.dumps(body)) for status, _, body in answers} == {
         (202, json.dumps(answers[0][2]))}
     assert len(_pending(http, world)) == 1
-    new, number_known, account_known = inbox.messages
+    new, facilitator, number_known, account_known = inbox.messages
+    assert facilitator["To"] == "fac-a@example.org"  # for the new registration only
     assert new["To"] == "start@example.org" and "ontvangen" in new["Subject"]
-    assert number_known["To"] == "b@example.org" and "0456123987" in number_known["Subject"]
+    assert number_known["To"] == "b@example.org" and "0456123989" in number_known["Subject"]
     assert account_known["To"] == "co-a@example.org"
     assert "al een account" in account_known["Subject"]
     assert "/login" in account_known.get_content()
@@ -145,3 +148,21 @@ def test_registrations_and_invitations_are_limited_per_client_address(http, worl
     status, headers, problem = http.post(path, json={"email": "x@example.org"},
                                          token=world.tokens["co_a"])
     assert status == 429 and int(headers["Retry-After"]) > 0 and problem["status"] == 429
+
+
+def test_a_facilitator_rejects_a_registration_with_a_reason_that_is_mailed(http, world, inbox):
+    _register(http, world)
+    [organisation] = _pending(http, world)
+    path = f"/api/v1/organisations/{organisation['id']}/rejection"
+    reason = {"reason": "Geen organisatie uit onze regio."}
+    assert http.post(path, json=reason, token=world.tokens["fac_b"])[0] == 404
+    assert http.post(path, json=reason, token=world.tokens["co_a"])[0] in (403, 404)
+    assert http.post(path, json={"reason": ""}, token=world.tokens["fac_a"])[0] == 400
+    assert http.post(path, json=reason, token=world.tokens["fac_a"])[0] == 204
+    rejected = inbox.messages[-1]
+    assert rejected["To"] == "start@example.org" and "niet goedgekeurd" in rejected["Subject"]
+    assert reason["reason"] in rejected.get_content()
+    assert rejected["Reply-To"] == "fac-a@example.org"
+    assert _pending(http, world) == []
+    assert http.post("/api/v1/session", json={"email": "start@example.org",
+                                              "password": NEW_PASSWORD})[0] == 401

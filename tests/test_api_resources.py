@@ -144,24 +144,24 @@ def test_an_enterprise_number_belongs_to_one_organisation_created_or_edited(
     hub = world.ids["hub_a"]
     status, _, first = http.post(f"/api/v1/hubs/{hub}/organisations", json={
         "name": "Kringwinkel Noord", "kind": "social_enterprise",
-        "enterprise_number": "0456.123.987"}, token=world.tokens["fac_a"])
+        "enterprise_number": "0456.123.989"}, token=world.tokens["fac_a"])
     assert status == 201, first
     status, _, problem = http.post(f"/api/v1/hubs/{hub}/organisations", json={
         "name": "Kringwinkel Noord bis", "kind": "social_enterprise",
-        "enterprise_number": "BE 0456 123 987"}, token=world.tokens["fac_a"])
-    assert status == 409 and "0456123987" in problem["detail"]
+        "enterprise_number": "BE 0456 123 989"}, token=world.tokens["fac_a"])
+    assert status == 409 and "0456123989" in problem["detail"]
     other = world.ids["org_co_a"]
     status, _, problem = http.patch(f"/api/v1/organisations/{other}", json={
-        "name": "Renamed", "enterprise_number": "0456123987"}, token=world.tokens["fac_a"])
+        "name": "Renamed", "enterprise_number": "0456123989"}, token=world.tokens["fac_a"])
     assert status == 409
     # its own number again is not a duplicate
     status, _, same = http.patch(f"/api/v1/organisations/{first['id']}", json={
-        "enterprise_number": "0456.123.987"}, token=world.tokens["fac_a"])
+        "enterprise_number": "0456.123.989"}, token=world.tokens["fac_a"])
     assert status == 200, same
     with session_factory() as session:
         assert session.get(Organisation, other).name != "Renamed"
         assert session.scalar(sa.select(sa.func.count()).select_from(Organisation).where(
-            Organisation.enterprise_number == "0456123987")) == 1
+            Organisation.enterprise_number == "0456123989")) == 1
 
 
 def test_a_member_cannot_change_what_the_hub_approves(http, world, session_factory):
@@ -174,7 +174,7 @@ def test_a_member_cannot_change_what_the_hub_approves(http, world, session_facto
         before = (before.kind, before.recognitions, before.enterprise_number)
     status, _, problem = http.patch(path, token=member, json={
         "kind": "social_enterprise", "recognitions": ["maatwerkbedrijf"],
-        "enterprise_number": "0456.123.987", "description": "Nu een maatwerkbedrijf"})
+        "enterprise_number": "0456.123.989", "description": "Nu een maatwerkbedrijf"})
     assert status == 403
     assert sorted(e["path"] for e in problem["errors"]) == [
         "enterprise_number", "kind", "recognitions"]

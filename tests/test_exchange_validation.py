@@ -97,7 +97,7 @@ def test_valid_document_has_no_errors() -> None:
      "(the first digit is 0 or 1)"),
     ("organisations.0.enterprise_number", "12345",
      "organisations[0].enterprise_number: '12345' is not an enterprise number "
-     "(10 digits, e.g. 0456.123.987)"),
+     "(10 digits, e.g. 0456.123.989)"),
     ("organisations.0.location.lat", 91,
      "organisations[0].location.lat: 91 is not between -90 and 90"),
     ("hubs.0.location.lon", -180.5, "hubs[0].location.lon: -180.5 is not between -180 and 180"),

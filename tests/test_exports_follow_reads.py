@@ -103,7 +103,7 @@ def test_the_parties_read_a_match_without_the_hubs_notes(api_app, http, world):
     # nor in the mails the agreement sent them
     texts = [decoded_text(path.read_bytes())
              for path in api_app.extensions["matchmaker.mailer"].outbox_files()]
-    assert any("afgesproken" in text for text in texts)
+    assert any("afspraak gemaakt" in text for text in texts)
     assert not any(_holds_a_note(text) for text in texts)
     # and suggestions name a match only to whom may open it
     path = f"/api/v1/streams/{world.ids['stream_b']}/suggestions?k=50"

@@ -331,7 +331,7 @@ def test_self_registered_organisation_waits_for_approval_then_signs_in(browser, 
     assert response.status_code == 200 and "Registratie ontvangen" in text(response)
     browser.get("/login")
     refused = browser.post("/login", {"email": "an@drukkerij.example", "password": PASSWORD})
-    assert refused.status_code == 401
+    assert refused.status_code == 403
     facilitator = Browser(browser.client.application.test_client()).login("fac-a@example.org")
     listing = text(facilitator.get(f"/hubs/{world.ids['hub_a']}/organisations"))
     assert "wacht op goedkeuring" in listing

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask.views import MethodView
 
 from api.auth import require_user
-from api.db import db_session, send_mail
+from api.db import db_session, mail_links, send_mail
 from api.listing import Shown, paginate
 from api.openapi import Blueprint
 from api.problems import show_existing
@@ -100,6 +100,7 @@ class Decisions(MethodView):
             completed_volume_kg=data.get("completed_volume_kg"))
         decision = workflow.decide(session, user, match, change)
         session.commit()
-        send_mail(decision_mails(session, suggestion_service(), match, decision))
+        send_mail(decision_mails(session, suggestion_service(), match, decision,
+                                 mail_links()))
         return decision
 

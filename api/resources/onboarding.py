@@ -13,7 +13,7 @@ from typing import Any
 from flask.views import MethodView
 
 from api.auth import require_user
-from api.db import db_session, send_mail
+from api.db import db_session, mail_links, send_mail
 from api.openapi import Blueprint
 from api.schemas import (
     AcceptedOut,
@@ -22,10 +22,11 @@ from api.schemas import (
     InvitationSentOut,
     OrganisationOut,
     RegistrationIn,
+    RejectionIn,
     UserOut,
 )
 from api.throttle import refuse, throttle
-from api.web.onboarding import send_invitation, send_registration
+from api.web.onboarding import reject, send_invitation, send_registration
 from matchmaker import notifications, onboarding, scoping
 from matchmaker.errors import NotFound, PermissionDenied
 from models import Hub, Organisation, User
@@ -47,7 +48,8 @@ class Invitations(MethodView):
         refuse(throttle().attempt(throttle().invitations))
         sent = onboarding.invite(session, user, organisation, data["email"])
         session.commit()
-        send_invitation(sent, data.get("language") or notifications.language_of(organisation))
+        send_invitation(sent, data.get("language") or notifications.language_of(organisation),
+                        user)
         return {"email": sent.email, "organisation_id": organisation.id, "status": "sent"}
 
 
@@ -100,5 +102,21 @@ class Approval(MethodView):
             raise PermissionDenied("only the hub's facilitators approve registrations")
         onboarding.approve(session, user, organisation)
         session.commit()
-        send_mail(notifications.approval_mails(organisation))
+        send_mail(notifications.approval_mails(
+            organisation, mail_links(), notifications.sender_of(organisation.hub, user)))
         return organisation
+
+
+@blp.route("/organisations/<int:organisation_id>/rejection")
+class Rejection(MethodView):
+    @blp.arguments(RejectionIn)
+    @blp.response(204)
+    def post(self, data: dict[str, Any], organisation_id: int) -> None:
+        """Reject a pending registration of your hub: the reason is mailed to the
+        registrant, the registration's accounts and contacts are erased and the
+        organisation is deleted (the audit log keeps who rejected it and why)."""
+        session, user = db_session(), require_user()
+        organisation = scoping.load(session, user, Organisation, organisation_id, manage=True)
+        if not scoping.facilitates(user, organisation.hub_id):
+            raise PermissionDenied("only the hub's facilitators reject registrations")
+        reject(organisation, data["reason"], user)

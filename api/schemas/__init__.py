@@ -36,6 +36,7 @@ from .intake import (
     InvitationIn,
     InvitationSentOut,
     RegistrationIn,
+    RejectionIn,
 )
 from .registry import (
     CapacityIn,
@@ -114,6 +115,7 @@ __all__ = [
     "QueueArgs",
     "ReasonOut",
     "RegistrationIn",
+    "RejectionIn",
     "Schema",
     "SignInLinkIn",
     "StatusIn",

@@ -4,14 +4,19 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from .common import Id, Schema
+from .common import Email, Id, Schema
 from .registry import OrganisationIn
 
 # --- onboarding ----------------------------------------------------------------------------
 
 class InvitationIn(Schema):
-    email = fields.Email(required=True)
+    email = Email(required=True)
     language = fields.String(validate=validate.OneOf(("nl", "fr", "en")))
+
+
+class RejectionIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000), metadata={
+        "description": "why the hub does not approve the registration; mailed to it"})
 
 
 class InvitationSentOut(Schema):
@@ -32,7 +37,7 @@ class AcceptInvitationIn(Schema):
 class RegistrationIn(Schema):
     hub_id = Id(required=True)
     organisation = fields.Nested(OrganisationIn, required=True)
-    email = fields.Email(required=True)
+    email = Email(required=True)
     password = fields.String(required=True, load_only=True,
                              validate=validate.Length(min=10, max=1024))
     display_name = fields.String(load_default="", validate=validate.Length(max=200))

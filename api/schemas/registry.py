@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from matchmaker import limits
+from matchmaker import identifiers, limits
 from matchmaker.places import PRECISIONS
 from matchmaker.taxonomy import (
     CERTIFICATIONS,
@@ -17,7 +17,7 @@ from matchmaker.taxonomy import (
 )
 from models import ITEM_STATUSES, ORGANISATION_STATUSES
 
-from .common import SHORT, TEXT, Day, Id, Number, PageArgs, Schema, list_of
+from .common import SHORT, TEXT, Day, Email, Id, Number, PageArgs, Schema, checked, list_of
 
 # --- locations -----------------------------------------------------------------------------
 # A postcode and/or municipality without coordinates is geocoded (matchmaker.places); an
@@ -56,8 +56,9 @@ class ContactOut(Schema):
 class OrganisationIn(Schema):
     name = fields.String(required=True, validate=SHORT)
     kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
-    enterprise_number = fields.String(allow_none=True, validate=validate.Regexp(
-        r"^(BE)?[ .]?\d{3,4}[ .]?\d{3}[ .]?\d{3}$", error="a KBO/BCE number, e.g. 0456.123.987"))
+    enterprise_number = fields.String(
+        allow_none=True, validate=checked(identifiers.enterprise_number_problem),
+        metadata={"description": "a KBO/BCE number with valid check digits, e.g. 0456.123.989"})
     recognitions = list_of(RECOGNITIONS)
     address = fields.String(allow_none=True, validate=validate.Length(max=300),
                             metadata={"description": "street and number"})
@@ -159,7 +160,7 @@ class StatusIn(Schema):
 
 class ContactIn(Schema):
     name = fields.String(allow_none=True, validate=validate.Length(max=300))
-    email = fields.Email(allow_none=True)
+    email = Email(allow_none=True)
     phone = fields.String(allow_none=True, validate=validate.Length(max=64))
 
 

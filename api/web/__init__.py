@@ -17,6 +17,7 @@ def install(app: Flask) -> None:
     from api.web import (  # noqa: F401  (the views register on bp)
         account,
         common,
+        contacts,
         hubs,
         items,
         maps,
@@ -33,4 +34,5 @@ def install(app: Flask) -> None:
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["current_user"] = current_user
     app.jinja_env.globals["languages"] = i18n.LANGUAGE_NAMES
+    app.jinja_env.globals["pending_registrations"] = onboarding.pending_registrations
     app.register_blueprint(common.bp)

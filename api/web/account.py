@@ -17,7 +17,7 @@ from api.web.common import bp, page, safe_next, signed_in, too_many
 from api.web.i18n import LANGUAGES, page_language
 from matchmaker import scoping, users
 from matchmaker.accounts import MIN_PASSWORD_LENGTH
-from matchmaker.errors import ValidationError
+from matchmaker.errors import AwaitingApproval, ValidationError
 from matchmaker.scoping import SOCIAL_ENTERPRISE
 from matchmaker.tokens import authenticate
 
@@ -49,7 +49,12 @@ def login() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
                             error=_("Too many failed attempts. Wait %(minutes)d minutes "
                                     "and try again.", minutes=math.ceil(wait / 60)))
         return body, status, {"Retry-After": str(wait)}
-    user = authenticate(db_session(), email, request.form.get("password", ""))
+    try:
+        user = authenticate(db_session(), email, request.form.get("password", ""))
+    except AwaitingApproval as pending:
+        return page("login.html", 403, next=target, email=email, error=_(
+            "Your hub has not approved %(organisation)s yet. You can sign in once it has: "
+            "a mail will tell you.", organisation=pending.organisation))
     if user is None:
         throttle().password_failed(email, device)
         return page("login.html", 401, next=target, email=email,

@@ -14,13 +14,22 @@ from flask import session as cookie_session
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from api.db import db_session, purge_copies, send_mail
+from api.db import db_session, mail_links, page_url, purge_copies, send_mail
 from api.throttle import throttle
 from api.web.common import bp, page, signed_in, too_many
 from api.web.i18n import LANGUAGES, page_language
 from api.web.places import location_errors, location_values
 from api.web.review import facilitated_hub
-from matchmaker import gdpr, notifications, onboarding, registration, scoping, taxonomy, users
+from matchmaker import (
+    gdpr,
+    identifiers,
+    notifications,
+    onboarding,
+    registration,
+    scoping,
+    taxonomy,
+    users,
+)
 from matchmaker.access import mails as account_mails
 from matchmaker.accounts import MIN_PASSWORD_LENGTH
 from matchmaker.errors import Conflict, NotFound
@@ -31,22 +40,32 @@ from models import (
     Organisation,
     Stream,
     User,
-    normalise_enterprise_number,
 )
 
 
-def send_invitation(sent: onboarding.InvitationSent, language: str) -> None:
-    """Mail the one-time code with a link to the page that accepts it, in `language`; or,
-    when the address has an account, tell its owner so, in the account's language."""
-    login = url_for("web.login", _external=True)
+def send_invitation(sent: onboarding.InvitationSent, language: str, inviter: User) -> None:
+    """Mail the one-time code with a link to the page that accepts it, in `language`,
+    signed by the `inviter`; or, when the address has an account, tell its owner so, in
+    the account's language."""
+    login = page_url("web.login")
     if sent.holder is not None:
         send_mail([account_mails.known_address_invitation_mail(sent, sent.holder, login)])
         return
     invitation = sent.invitation
-    link = url_for("web.accept_invitation", code=sent.secret, lang=language, _external=True)
+    link = page_url("web.accept_invitation", code=sent.secret, lang=language)
+    organisation = invitation.organisation
+    sender = notifications.sender_of(organisation.hub if organisation else None, inviter)
+    if inviter.role == "member":  # a colleague invites: they sign and get the answers
+        sender = notifications.Sender(sender.hub, inviter.display_name or inviter.email,
+                                      inviter.email)
     send_mail([notifications.invitation_mail(
-        invitation.email, invitation.organisation, language, sent.secret,
-        invitation.expires_at.date().isoformat(), link)])
+        invitation.email, organisation, language, sent.secret,
+        invitation.expires_at.date().isoformat(), link, sender)])
+
+
+def pending_registrations(hub_id: int) -> int:
+    """For the navigation: how many registrations wait for the hub's approval."""
+    return onboarding.pending_count(db_session(), hub_id)
 
 
 def _location_problems(location: dict[str, str | None]) -> dict[str, str]:
@@ -59,10 +78,34 @@ def _location_problems(location: dict[str, str | None]) -> dict[str, str]:
 
 
 def send_registration(received: onboarding.RegistrationReceived) -> None:
-    """The mail that tells the address what became of its registration."""
+    """The mail that tells the address what became of its registration, and, for a new
+    one, the mails that tell the hub's facilitators what to check."""
     send_mail([account_mails.registration_mail(
-        received, url_for("web.login", _external=True),
-        url_for("web.ask_sign_in_link", _external=True))])
+        received, page_url("web.login"), page_url("web.ask_sign_in_link"))])
+    if received.organisation is not None:
+        send_mail(notifications.registration_mails(received.organisation, mail_links()))
+
+
+def number_fault_message(fault: identifiers.NumberFault) -> str:
+    """What is wrong with a typed enterprise number, in the page's language."""
+    if fault == "check_digits":
+        return _("This enterprise number does not exist: its last two digits (the check "
+                 "digits) do not match. Check it in the KBO/BCE.")
+    if fault == "first_digit":
+        return _("An enterprise number starts with 0 or 1.")
+    return _("An enterprise number has 10 digits.")
+
+
+def reject(organisation: Organisation, reason: str, actor: User) -> None:
+    """Reject a registration (pages and API alike): erase it, commit, remove the copies
+    of its data, then mail the reason, signed by `actor`."""
+    session, hub = db_session(), organisation.hub
+    rejection = onboarding.reject(session, actor, organisation, reason)
+    session.commit()
+    purge_copies(*rejection.traces)
+    send_mail(notifications.rejection_mails(
+        rejection.organisation, rejection.addresses, rejection.language, rejection.reason,
+        mail_links(), notifications.sender_of(hub, actor)))
 
 
 def _password_error(password: str) -> str | None:
@@ -109,7 +152,8 @@ def register() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     session = db_session()
     hubs = session.scalars(sa.select(Hub).order_by(Hub.name)).all()
     form = request.form
-    context = {"hubs": hubs, "kinds": taxonomy.ORGANISATION_KINDS, "form": form}
+    context = {"hubs": hubs, "kinds": taxonomy.ORGANISATION_KINDS, "form": form,
+               "language": form.get("language") or page_language()}
     if request.method == "GET":
         return page("register.html", errors={}, **context)
     errors = {}
@@ -119,21 +163,21 @@ def register() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     for name in ("name", "email"):
         if not form.get(name, "").strip():
             errors[name] = _("Fill this in.")
+    if "email" not in errors and identifiers.email_problem(form["email"].strip()):
+        errors["email"] = _("Give a valid e-mail address, for example name@example.be.")
     if form.get("kind") not in taxonomy.ORGANISATION_KINDS:
         errors["kind"] = _("Choose the kind of organisation.")
     number = form.get("enterprise_number", "").strip()
-    if number:
-        try:
-            number = normalise_enterprise_number(number)
-        except ValueError:
-            errors["enterprise_number"] = _("An enterprise number has 10 digits.")
+    if number and (fault := identifiers.enterprise_number_fault(number)):
+        errors["enterprise_number"] = number_fault_message(fault)
     if problem := _password_error(form.get("password", "")):
         errors["password"] = problem
     location = location_values(form)
     errors |= _location_problems(location)
     if errors:
         return page("register.html", 400, errors=errors, **context)
-    values = {"name": form["name"].strip(), "kind": form["kind"], "language": page_language(),
+    language = form.get("language") if form.get("language") in LANGUAGES else page_language()
+    values = {"name": form["name"].strip(), "kind": form["kind"], "language": language,
               "enterprise_number": number or None,
               "address": form.get("address", "").strip()[:300] or None, **location}
     if wait := throttle().attempt(throttle().registrations):
@@ -147,7 +191,8 @@ def register() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
 
 
 @bp.get("/hubs/<int:hub_id>/organisations")
-def hub_organisations(hub_id: int) -> tuple[str, int]:
+def hub_organisations(hub_id: int, status: int = 200,
+                      errors: dict[str, str] | None = None) -> tuple[str, int]:
     hub = facilitated_hub(hub_id)
     session = db_session()
     organisations = session.scalars(sa.select(Organisation).where(
@@ -158,8 +203,9 @@ def hub_organisations(hub_id: int) -> tuple[str, int]:
                               .order_by(Stream.title)).all()
     capacities = session.scalars(sa.select(Capacity).where(Capacity.organisation_id.in_(ids))
                                  .order_by(Capacity.title)).all()
-    return page("hub_organisations.html", hub=hub, organisations=organisations,
-                streams=streams, capacities=capacities)
+    return page("hub_organisations.html", status, hub=hub, organisations=organisations,
+                streams=streams, capacities=capacities, errors=errors or {},
+                number_fault=identifiers.enterprise_number_fault)
 
 
 def _hub_organisation(organisation_id: int) -> Organisation:
@@ -175,8 +221,23 @@ def approve_organisation(organisation_id: int) -> Response:
     session = db_session()
     onboarding.approve(session, signed_in(), organisation)
     session.commit()
-    send_mail(notifications.approval_mails(organisation))
+    send_mail(notifications.approval_mails(
+        organisation, mail_links(), notifications.sender_of(organisation.hub, signed_in())))
     return redirect(url_for("web.hub_organisations", hub_id=organisation.hub_id))
+
+
+@bp.post("/organisations/<int:organisation_id>/rejection")
+def reject_registration(organisation_id: int) -> Response | tuple[str, int]:
+    """A facilitator refuses a pending registration; the reason is mailed to the
+    registrant and the registration's personal data erased."""
+    organisation = _hub_organisation(organisation_id)
+    reason = request.form.get("reason", "").strip()[:2000]
+    if not reason:
+        return hub_organisations(organisation.hub_id or 0, 400, {
+            f"reason-{organisation.id}": _("Say why: the reason is mailed to the registrant.")})
+    hub_id = organisation.hub_id
+    reject(organisation, reason, signed_in())
+    return redirect(url_for("web.hub_organisations", hub_id=hub_id, rejected=1))
 
 
 def _back_to(organisation: Organisation, **args: int) -> Response:
@@ -217,7 +278,7 @@ def invite_member(organisation_id: int
     organisation = scoping.load(db_session(), signed_in(), Organisation, organisation_id,
                                 manage=True)
     email = request.form.get("email", "").strip()
-    if "@" not in email:
+    if identifiers.email_problem(email):
         return page("error.html", 400, title=_("Invitation not sent"),
                     message=_("Give a valid e-mail address."))
     language = request.form.get("language")
@@ -229,7 +290,7 @@ def invite_member(organisation_id: int
     # sent alike whether the address has an account: the mail tells its owner
     sent = onboarding.invite(session, signed_in(), organisation, email)
     session.commit()
-    send_invitation(sent, language)
+    send_invitation(sent, language, signed_in())
     return _back_to(organisation, invited=1)
 
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from api.db import db_session, send_mail
+from api.db import db_session, mail_links, send_mail
 from api.suggestion_index import suggestion_service
 from api.web.common import bp, form_day, form_number, form_weight_kg, page, signed_in
 from api.web.i18n import page_language
@@ -140,7 +140,9 @@ def _match_page(match: Match, status: int = 200, errors: dict[str, str] | None =
     # free text only: show what the engine read from it, marked as such
     read = {"stream": to_doc(stream), "capacity": to_doc(capacity)}
     draft = workflow.draft_agreement(stream, dt.date.today())
-    return page("match.html", status, match=match, pair=_pair(match.stream_id, match.capacity_id),
+    steps = workflow.TRANSITIONS[match.status] if decides else ()
+    uncontactable = workflow.parties_without_contact(match) if "introduced" in steps else []
+    return page("match.html", status, uncontactable=uncontactable, match=match, pair=_pair(match.stream_id, match.capacity_id),
                 plot=plot, read=read, precision=coarsest(*(p.precision for p in places)),
                 next_steps=workflow.TRANSITIONS[match.status] if decides else (),
                 decides=decides, contacts_shown=contacts_shown, own_hub=own_hub,
@@ -200,6 +202,10 @@ def decide(match_id: int) -> Response | tuple[str, int]:
     change = _transition(request.form.get("to_status", ""), errors)
     if errors:
         return _match_page(match, 400, errors)
+    if change.to_status == "introduced" and workflow.parties_without_contact(match):
+        return _match_page(match, 409, {"introduce": _(
+            "This match cannot be introduced yet: an organisation has no contact person "
+            "with an e-mail address (see below).")})
     try:
         decision = workflow.decide(session, signed_in(), match, change)
     except ValidationError as err:
@@ -208,5 +214,5 @@ def decide(match_id: int) -> Response | tuple[str, int]:
             e.path.removeprefix("agreement.") if "." in e.path else
             ("decide" if e.path == "agreement" else e.path): e.message for e in err.errors})
     session.commit()
-    send_mail(decision_mails(session, suggestion_service(), match, decision))
+    send_mail(decision_mails(session, suggestion_service(), match, decision, mail_links()))
     return redirect(url_for("web.match", match_id=match.id))

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from models import User
 
 from ..mail import Mail
+from ..notifications import Sender, sender_of
 from ..onboarding import InvitationSent, RegistrationReceived
 from .links import LINK_LIFETIME
 
@@ -132,12 +133,16 @@ def _language(language: str | None) -> str:
     return language if language in LANGUAGES else "nl"
 
 
-def mail(to: str, key: str, language: str | None, **values: object) -> Mail:
-    """The mail `key` (its `_subject` and `_body` texts) to `to`, in `language`."""
+def mail(to: str, key: str, language: str | None, sender: Sender | None = None,
+         **values: object) -> Mail:
+    """The mail `key` (its `_subject` and `_body` texts) to `to`, in `language`; from the
+    hub and signed by its facilitator when a `sender` is given, else from the service."""
     language = _language(language)
-    values = {"signature": SIGNATURE, **values}
-    return Mail(to, TEXTS[f"{key}_subject"][language].format(**values),
-                TEXTS[f"{key}_body"][language].format(**values))
+    signature = f"{sender.name}\n{sender.hub}" if sender is not None else SIGNATURE
+    values = {"signature": signature, **values}
+    subject = TEXTS[f"{key}_subject"][language].format(**values)
+    body = TEXTS[f"{key}_body"][language].format(**values)
+    return sender.mail(to, subject, body) if sender is not None else Mail(to, subject, body)
 
 
 def registration_mail(received: RegistrationReceived, login: str, forgot: str) -> Mail:
@@ -146,10 +151,13 @@ def registration_mail(received: RegistrationReceived, login: str, forgot: str) -
     if received.holder is not None:
         return mail(received.email, "account_exists", received.holder.language, login=login,
                     forgot=forgot, **values)
+    # about joining a hub: the hub's mail, answered by its facilitator
+    sender = sender_of(received.hub)
     if received.known_number is not None:
-        return mail(received.email, "number_known", received.language,
+        return mail(received.email, "number_known", received.language, sender,
                     number=received.known_number, **values)
-    return mail(received.email, "registration_received", received.language, **values)
+    return mail(received.email, "registration_received", received.language, sender,
+                **values)
 
 
 def known_address_invitation_mail(sent: InvitationSent, holder: User, login: str) -> Mail:

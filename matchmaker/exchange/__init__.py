@@ -1,8 +1,10 @@
 """The exchange format `circular-match-exchange/1`: validation, CSV, import and export."""
+from matchmaker.identifiers import normalise_enterprise_number
+
 from .csv_files import CsvDocument, columns, read_csv, read_csv_files
 from .exporter import export_exchange
 from .importer import Counts, ImportReport, import_csv, import_exchange, import_file
-from .validation import FORMAT, normalise_enterprise_number, validate
+from .validation import FORMAT, validate
 
 __all__ = [
     "FORMAT",

@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from matchmaker.identifiers import normalise_enterprise_number
 from matchmaker.places.gazetteer import EXACT
 from matchmaker.places.geocode import place_columns
 from matchmaker.taxonomy import normalise_ewc
 from models import Capacity, Contact, Hub, Organisation, Stream
-
-from .validation import normalise_enterprise_number
 
 
 def _float(value: Any) -> float | None:

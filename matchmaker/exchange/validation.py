@@ -16,6 +16,10 @@ from typing import Any
 
 from matchmaker import limits, taxonomy
 from matchmaker.errors import FieldError, ValidationError
+from matchmaker.identifiers import (
+    email_problem,
+    enterprise_number_problem,
+)
 from matchmaker.places import PlaceError, gazetteer
 from matchmaker.taxonomy import parse_ewc
 
@@ -23,29 +27,9 @@ FORMAT = "circular-match-exchange/1"
 LISTS = ("hubs", "organisations", "streams", "capacities")
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_NOT_DIGITS = re.compile(r"[\s./-]")
 
 # A check gets (value, path) and returns messages; "" paths are the field itself.
 Check = Callable[[Any, str], list[FieldError]]
-
-
-def normalise_enterprise_number(value: str) -> str:
-    """'BE0456.123.987' or '456123987' -> '0456123987'; the caller checks it afterwards."""
-    digits = _NOT_DIGITS.sub("", value.strip().upper().removeprefix("BE"))
-    return "0" + digits if len(digits) == 9 and digits.isdigit() else digits
-
-
-def enterprise_number_problem(value: str) -> str | None:
-    """Why `value` is not a valid KBO/BCE number, or None when it is one."""
-    digits = normalise_enterprise_number(value)
-    if len(digits) != 10 or not digits.isdigit():
-        return f"{value!r} is not an enterprise number (10 digits, e.g. 0456.123.987)"
-    if digits[0] not in "01":
-        return f"{value!r} is not an enterprise number (the first digit is 0 or 1)"
-    if 97 - int(digits[:8]) % 97 != int(digits[8:]):
-        return f"{value!r} fails the mod-97 check of enterprise numbers"
-    return None
 
 
 def ewc_problem(value: str) -> str | None:
@@ -124,10 +108,6 @@ def _date_problem(value: str) -> str | None:
         except ValueError:
             pass
     return f"{value!r} is not an ISO date (YYYY-MM-DD)"
-
-
-def _email_problem(value: str) -> str | None:
-    return None if _EMAIL.match(value) else f"{value!r} is not an e-mail address"
 
 
 def _id(value: Any, path: str) -> list[FieldError]:
@@ -212,7 +192,7 @@ RECORDS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
         "hub": _id, "location": _LOCATION,
         "nace": _list_of(_string), "language": _LANGUAGE,
         "description": _string,
-        "contact": _object({"name": _string, "email": _text_rule(_email_problem),
+        "contact": _object({"name": _string, "email": _text_rule(email_problem),
                             "phone": _string}),
     }, ("id", "name", "kind")),
     "streams": ({

@@ -282,3 +282,101 @@ def test_a_locked_out_member_gets_in_with_a_mailed_link_and_a_new_password(
     sync_api.expect(page.get_by_role("status")).to_contain_text("Je nieuwe wachtwoord is bewaard")
     _shot(page, "7-signed-in-with-the-link")
     _close(page, expected=("401", "429"))
+
+
+
+JOINER_EMAIL = "joos@drukkerij-joos.example"
+JOINER_TITLE = "Versleten werkkledij van de drukkerij"
+
+
+def _outbox_mails(site_home: Path) -> list:
+    from email import message_from_bytes, policy
+
+    return [message_from_bytes(p.read_bytes(), policy=policy.default)
+            for p in sorted((site_home / "outbox").glob("*.eml"))]
+
+
+def test_a_company_joins_by_itself_and_the_partner_reads_its_contact_in_the_introduction(
+        chromium, site, site_home):
+    """Self-registration (wrong values refused next to their fields) -> signing in too early
+    says why -> the facilitator, told by mail and by the menu's count, checks and approves
+    -> the company signs in and registers a stream -> the facilitator introduces it -> the
+    social enterprise's mail names the registrant as the company's contact person."""
+    context = chromium.new_context(base_url=site, locale="nl-BE",
+                                   viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    page.goto("/register")
+    page.get_by_label("Hub").select_option(label="Circulair Werk(t) Gent")
+    page.get_by_label("Naam van de organisatie").fill("Drukkerij Joos")
+    page.get_by_label("Soort").select_option("company")
+    sync_api.expect(page.get_by_label("Taal van de organisatie")).to_have_value("nl")
+    page.get_by_label("Ondernemingsnummer (KBO)").fill("0123.456.750")
+    page.get_by_label("Postcode").fill("9000")
+    page.get_by_label("Gemeente").fill("Gent")
+    page.get_by_label("Je naam").fill("Joos Peeters")
+    page.get_by_label("E-mailadres").fill("niet-een-adres")
+    page.get_by_label("Kies een wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Registreren").click()
+    summary = page.locator("#error-summary")
+    sync_api.expect(summary).to_be_focused()
+    sync_api.expect(page.locator("#enterprise_number-error")).to_contain_text("controlecijfers")
+    sync_api.expect(page.locator("#email-error")).to_be_visible()
+    _shot(page, "8-registration-refused")
+    page.get_by_label("Ondernemingsnummer (KBO)").fill("0999.888.767")
+    page.get_by_label("E-mailadres").fill(JOINER_EMAIL)
+    page.get_by_label("Kies een wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Registreren").click()
+    sync_api.expect(page.get_by_role("heading", level=1)).to_contain_text("Registratie ontvangen")
+    page.goto("/login")
+    page.get_by_label("E-mailadres").fill(JOINER_EMAIL)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    sync_api.expect(page.get_by_role("alert")).to_contain_text("nog niet goedgekeurd")
+    _shot(page, "8-not-approved-yet")
+    assert any(m["To"] == "facilitator.gent@demo.example" and "Drukkerij Joos" in m["Subject"]
+               for m in _outbox_mails(site_home))
+
+    facilitator = _page(chromium, site, "facilitator.gent@demo.example")
+    facilitator.get_by_role("button", name="Nederlands").click()  # an earlier step chose fr
+    count = facilitator.locator("[id^=pending-count-]").first
+    sync_api.expect(count).to_have_text("1 goed te keuren")
+    count.click()
+    checks = facilitator.locator("dl.checks")
+    sync_api.expect(checks).to_contain_text(JOINER_EMAIL)
+    sync_api.expect(checks).to_contain_text("0999888767")
+    sync_api.expect(checks).to_contain_text("controlecijfers kloppen")
+    sync_api.expect(checks).to_contain_text("9000 Gent")
+    _shot(facilitator, "8-facilitator-checks-the-registration")
+    facilitator.get_by_role("button", name="Drukkerij Joos goedkeuren").click()
+    sync_api.expect(facilitator.locator("[id^=pending-count-]")).to_have_count(0)
+
+    page.goto("/login")
+    page.get_by_label("E-mailadres").fill(JOINER_EMAIL)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.get_by_role("link", name="Materiaalstroom registreren").click()
+    page.get_by_label("Titel").fill(JOINER_TITLE)
+    page.get_by_label("Beschrijving").fill(DESCRIPTION)
+    page.get_by_role("button", name="Opslaan").click()
+    sync_api.expect(page.get_by_role("status")).to_contain_text("Opgeslagen")
+
+    hub_path = re.sub(r"/organisations.*$", "", facilitator.url.removeprefix(site))
+    facilitator.goto(f"{hub_path}/queue?q=drukkerij")
+    card = facilitator.locator("li.card", has_text=JOINER_TITLE).first
+    sync_api.expect(card).to_be_visible(timeout=15_000)
+    card.get_by_role("button", name="In behandeling nemen").click()
+    facilitator.locator("#accept").click()
+    sync_api.expect(facilitator.locator(".status")).to_have_text("aanvaard")
+    facilitator.get_by_role("button", name="Beide partijen voorstellen").click()
+    sync_api.expect(facilitator.locator(".status")).to_have_text("in contact gebracht")
+    _shot(facilitator, "8-introduced")
+    introductions = [m for m in _outbox_mails(site_home)
+                     if "Drukkerij Joos" in m["Subject"] and "Kennismaking" in m["Subject"]]
+    assert introductions, "the partner got no introduction"
+    body = introductions[0].get_content()
+    assert "Joos Peeters" in body and JOINER_EMAIL in body
+    assert "/my/capacities#match-" in body and introductions[0]["Reply-To"]
+    for p in (page, facilitator):
+        _close(p, expected=("401", "403"))
