@@ -25,6 +25,15 @@ def _loose(value: str) -> list[str]:
     return [value[max(0, m.start() - 20):m.end() + 5] for m in LOOSE_MARK.finditer(value)]
 
 
+def test_the_french_account_mails_set_their_punctuation_apart():
+    from matchmaker.access.mails import TEXTS
+
+    french = {key: texts["fr"] for key, texts in TEXTS.items()}
+    assert len(french) > 5
+    bad = {key: _loose(value) for key, value in french.items() if _loose(value)}
+    assert not bad, bad
+
+
 def test_every_french_catalogue_entry_sets_its_punctuation_apart():
     with CATALOGUE.open("rb") as f:
         catalogue = read_po(f)

@@ -29,7 +29,7 @@ TEXTS: dict[str, dict[str, str]] = {
               "De facilitators van de hub kijken ze na; je krijgt een e-mail zodra je kunt "
               "aanmelden.\n\n{signature}",
         "fr": "Bonjour,\n\nNous avons re\u00e7u l'inscription de {organisation} aupr\u00e8s "
-              "de {hub}. Les facilitateurs du hub la v\u00e9rifient ; vous recevrez un e-mail "
+              "de {hub}. Les facilitateurs du hub la v\u00e9rifient\u202f; vous recevrez un e-mail "
               "d\u00e8s que vous pourrez vous connecter.\n\n{signature}",
         "en": "Hello,\n\nWe received the registration of {organisation} with {hub}. The hub's "
               "facilitators check it; you will get an e-mail as soon as you can sign in.\n\n"
@@ -45,8 +45,8 @@ TEXTS: dict[str, dict[str, str]] = {
               "Was jij dit niet? Dan hoef je niets te doen.\n\n{signature}",
         "fr": "Bonjour,\n\nQuelqu'un a voulu inscrire {organisation} avec cette adresse, mais "
               "elle a d\u00e9j\u00e0 un compte sur le matchmaker. Connectez-vous sur {login}\n"
-              "Mot de passe oubli\u00e9 ? Demandez un lien de connexion sur {forgot}\n\n"
-              "Ce n'\u00e9tait pas vous ? Vous n'avez rien \u00e0 faire.\n\n{signature}",
+              "Mot de passe oubli\u00e9\u202f? Demandez un lien de connexion sur {forgot}\n\n"
+              "Ce n'\u00e9tait pas vous\u202f? Vous n'avez rien \u00e0 faire.\n\n{signature}",
         "en": "Hello,\n\nSomeone wanted to register {organisation} with this address, but it "
               "already has an account with the matchmaker. Sign in at {login}\n"
               "Forgot your password? Ask for a sign-in link at {forgot}\n\n"
@@ -63,7 +63,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Bonjour,\n\nVous avez voulu inscrire {organisation} aupr\u00e8s de {hub}, mais "
               "une organisation avec le num\u00e9ro d'entreprise {number} est d\u00e9j\u00e0 "
               "inscrite. Demandez \u00e0 ses membres ou au facilitateur du hub de vous "
-              "inviter : cette invitation vous permettra de cr\u00e9er votre compte.\n\n"
+              "inviter\u00a0: cette invitation vous permettra de cr\u00e9er votre compte.\n\n"
               "{signature}",
         "en": "Hello,\n\nYou wanted to register {organisation} with {hub}, but an organisation "
               "with enterprise number {number} is already registered. Ask its members or the "
@@ -81,7 +81,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Bonjour,\n\nVous avez \u00e9t\u00e9 invit\u00e9\u00b7e \u00e0 rejoindre "
               "{organisation}, mais cette adresse a d\u00e9j\u00e0 un compte sur le "
               "matchmaker. Connectez-vous sur {login}\nVous souhaitez d\u00e9sormais "
-              "travailler pour {organisation} ? Demandez-le au facilitateur de votre hub.\n\n"
+              "travailler pour {organisation}\u202f? Demandez-le au facilitateur de votre hub.\n\n"
               "{signature}",
         "en": "Hello,\n\nYou were invited to join {organisation}, but this address already "
               "has an account with the matchmaker. Sign in at {login}\nDo you want to work "
@@ -98,9 +98,9 @@ TEXTS: dict[str, dict[str, str]] = {
               "het was.\n\n{signature}",
         "fr": "Bonjour,\n\nCe lien vous connecte, m\u00eame si votre mot de passe est "
               "bloqu\u00e9 apr\u00e8s trop de tentatives. Vous pouvez aussi y choisir un "
-              "nouveau mot de passe. Le lien fonctionne une fois, pendant {minutes} minutes "
-              ":\n\n{link}\n\nVous n'avez pas demand\u00e9 de lien ? Vous n'avez rien "
-              "\u00e0 faire : votre mot de passe ne change pas.\n\n{signature}",
+              "nouveau mot de passe. Le lien fonctionne une fois, pendant {minutes} "
+              "minutes\u00a0:\n\n{link}\n\nVous n'avez pas demand\u00e9 de lien\u202f? Vous n'avez rien "
+              "\u00e0 faire\u00a0: votre mot de passe ne change pas.\n\n{signature}",
         "en": "Hello,\n\nThis link signs you in, even when your password is locked after too "
               "many attempts. You can also choose a new password with it. The link works "
               "once, for {minutes} minutes:\n\n{link}\n\nDid you not ask for a link? Then "
@@ -117,9 +117,9 @@ TEXTS: dict[str, dict[str, str]] = {
               "je niets te doen.\n\n{signature}",
         "fr": "Bonjour,\n\nQuelqu'un a demand\u00e9 un lien de connexion pour cette "
               "adresse, mais elle n'a pas de compte actif sur le matchmaker. Vous attendez "
-              "l'approbation de votre inscription ? Vous recevrez un e-mail d\u00e8s que vous "
-              "pourrez vous connecter. Pour inscrire votre organisation : {register}\n\n"
-              "Vous n'avez rien demand\u00e9 ? Vous n'avez rien \u00e0 faire.\n\n"
+              "l'approbation de votre inscription\u202f? Vous recevrez un e-mail d\u00e8s que vous "
+              "pourrez vous connecter. Pour inscrire votre organisation\u00a0: {register}\n\n"
+              "Vous n'avez rien demand\u00e9\u202f? Vous n'avez rien \u00e0 faire.\n\n"
               "{signature}",
         "en": "Hello,\n\nSomeone asked for a sign-in link for this address, but it has no "
               "active account with the matchmaker. Waiting for your registration to be "
