@@ -203,6 +203,8 @@ def test_forgot_password_page_mails_a_link_that_signs_in_once_with_a_new_passwor
     login_page = text(browser.get("/login"))
     assert 'href="/login/link"' in login_page
     browser.get("/login/link")
+    refused = browser.post("/login/link", {"email": "niet@een-adres"})   # the one shared check
+    assert refused.status_code == 400 and 'id="email-error"' in text(refused)
     answers = [text(browser.post("/login/link", {"email": email}))
                for email in ("co-a@example.org", "niemand@example.org")]
     assert 'id="link-sent"' in answers[0]

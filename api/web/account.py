@@ -15,7 +15,7 @@ from api.devices import device_key
 from api.throttle import throttle
 from api.web.common import bp, page, safe_next, signed_in, too_many
 from api.web.i18n import LANGUAGES, page_language
-from matchmaker import scoping, users
+from matchmaker import identifiers, scoping, users
 from matchmaker.accounts import MIN_PASSWORD_LENGTH
 from matchmaker.errors import AwaitingApproval, ValidationError
 from matchmaker.scoping import SOCIAL_ENTERPRISE
@@ -70,7 +70,7 @@ def ask_sign_in_link() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     if request.method == "GET":
         return page("sign_in_link.html", email="", errors={})
     email = request.form.get("email", "").strip()
-    if "@" not in email:
+    if identifiers.email_problem(email):
         return page("sign_in_link.html", 400, email=email,
                     errors={"email": _("Give your e-mail address.")})
     if wait := throttle().link_request(email):
