@@ -83,9 +83,14 @@ def _scenarios(session: Session, admin: User, hub, truth: GapWorld, postcode: st
                lat0: float, lon0: float, jitter: np.ndarray, tag: str) -> None:
     def organisation(name: str, kind: str, north: float, east: float):
         lat, lon = _offset(lat0, lon0, north + jitter[0], east + jitter[1])
-        return registration.create_organisation(session, admin, hub, {
+        org = registration.create_organisation(session, admin, hub, {
             "name": f"{name} {tag}", "kind": kind, "language": "nl", "postcode": postcode,
             "municipality": f"Gemeente {tag}", "lat": lat, "lon": lon})
+        # an introduction needs someone to put in touch
+        slug = f"{name}-{tag}".lower().replace(" ", "-")
+        registration.add_contact(session, admin, org, {
+            "name": f"Contact {name} {tag}", "email": f"{slug}@gap-world.example"})
+        return org
 
     def stream(org, title: str, materials, services, kg: float, **extra) -> Stream:
         return registration.create_item(session, admin, Stream, org, {

@@ -109,6 +109,10 @@ def test_text_that_looks_like_a_formula_stays_text(report):
         dataclasses.replace(a, capacity_organisation="SE\x00\x1b A") for a in report.agreements])
     sheet = load_workbook(io.BytesIO(workbook.hub_workbook(garbled, "nl")))["Overeenkomsten"]
     assert sheet["C4"].value == "SE A"
+    # ... nor in the titles that carry the hub's name (schemathesis found this one)
+    titled = load_workbook(io.BytesIO(workbook.hub_workbook(
+        dataclasses.replace(report, hub_name="Hub\x01\x0b B"), "nl")))
+    assert all(sheet["A1"].value.endswith("Hub B") for sheet in titled.worksheets[:3])
     rows = list(csv.reader(io.StringIO(csv_report.hub_csv(named, "nl").decode("utf-8-sig")),
                            delimiter=";"))
     assert rows[1][0] == "'" + formula

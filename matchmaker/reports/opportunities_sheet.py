@@ -13,7 +13,7 @@ def opportunities_sheet(sheet: Worksheet, found: Opportunities | None, title: st
                         language: str) -> None:
     """Unserved streams by material and region, then idle capacities; shared with the
     programme's workbook."""
-    sheet["A1"] = title
+    put(sheet, 1, 1, title)
     if found is None:
         put(sheet, 3, 1, words.text("not_computed", language))
         return

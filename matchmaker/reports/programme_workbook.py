@@ -68,7 +68,7 @@ def _summary(sheet: Worksheet, view: ProgrammeView, language: str) -> None:
 
 
 def _objective(sheet: Worksheet, view: ProgrammeView, objective: str, language: str) -> None:
-    sheet["A1"] = f"{words.objective(objective, language)} — {view.period.start.year}"
+    put(sheet, 1, 1, f"{words.objective(objective, language)} — {view.period.start.year}")
     kpis = view.headline_kpis(objective)
     parts = ("value", "target", "progress", "growth")
     for k, kpi in enumerate(kpis):
@@ -112,7 +112,7 @@ def _objective(sheet: Worksheet, view: ProgrammeView, objective: str, language: 
 
 
 def _activities(sheet: Worksheet, view: ProgrammeView, language: str) -> None:
-    sheet["A1"] = f"{words.kpi('activities', language)} — {view.period.start.year}"
+    put(sheet, 1, 1, f"{words.kpi('activities', language)} — {view.period.start.year}")
     header(sheet, 3, [words.text("hub", language)]
            + [words.activity(kind, language) for kind in ACTIVITY_KINDS])
     for r, hub in enumerate(view.hubs, start=4):
@@ -129,7 +129,7 @@ def _activities(sheet: Worksheet, view: ProgrammeView, language: str) -> None:
 
 
 def _flows(sheet: Worksheet, view: ProgrammeView, language: str) -> None:
-    sheet["A1"] = f"{words.text('flows', language)} — {view.period.start.year}"
+    put(sheet, 1, 1, f"{words.text('flows', language)} — {view.period.start.year}")
     header(sheet, 3, [words.text(c, language) for c in (
         "stream_hub", "capacity_hub", "matches_taken", "accepted", "agreed", "volume_kg")])
     for r, flow in enumerate(view.flows, start=4):

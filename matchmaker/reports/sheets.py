@@ -62,7 +62,7 @@ def header(sheet: Worksheet, row: int, labels: Sequence[str], first_column: int 
 def title_block(sheet: Worksheet, title: str, period: Period, made_on: dt.date,
                 language: str) -> int:
     """Title, period (real dates) and date made in the first rows; the next free row."""
-    sheet["A1"] = title
+    put(sheet, 1, 1, title)
     sheet["A1"].font = TITLE_FONT
     put(sheet, 2, 1, words.text("period", language), bold=True)
     put(sheet, 2, 2, period.start)

@@ -79,7 +79,7 @@ def _summary(sheet: Worksheet, report: HubReport, language: str) -> None:
 
 
 def _objective(sheet: Worksheet, report: HubReport, objective: str, language: str) -> None:
-    sheet["A1"] = f"{words.objective(objective, language)} — {report.hub_name}"
+    put(sheet, 1, 1, f"{words.objective(objective, language)} — {report.hub_name}")
     after = _kpi_table(sheet, report, report.rows(objective), 3, language)
     headline = report.rows(objective, headline_only=True)
     first = after + 1
@@ -97,7 +97,7 @@ def _objective(sheet: Worksheet, report: HubReport, objective: str, language: st
 
 
 def _months(sheet: Worksheet, report: HubReport, language: str) -> None:
-    sheet["A1"] = f"{words.text('months', language)} — {report.hub_name}"
+    put(sheet, 1, 1, f"{words.text('months', language)} — {report.hub_name}")
     rows = report.headline_rows()
     header(sheet, 3, [words.text("month", language)] + [words.kpi(r.kpi, language) for r in rows])
     for r, month in enumerate(report.months, start=4):
@@ -123,7 +123,7 @@ AGREEMENT_COLUMNS = ("agreed_on", "stream_organisation", "capacity_organisation"
 
 
 def _agreements(sheet: Worksheet, report: HubReport, language: str) -> None:
-    sheet["A1"] = f"{words.text('agreements', language)} — {report.hub_name}"
+    put(sheet, 1, 1, f"{words.text('agreements', language)} — {report.hub_name}")
     header(sheet, 3, [words.text(c, language) for c in AGREEMENT_COLUMNS])
     for r, a in enumerate(report.agreements, start=4):
         values = (a.agreed_on, a.stream_organisation, a.capacity_organisation, a.capacity_hub,
