@@ -4,6 +4,8 @@
     POST /api/v1/matches                    take a suggestion (stream, capacity) into review
     GET  /api/v1/matches/<id>               with its decisions
     POST /api/v1/matches/<id>/decisions     one transition, with the version you saw
+    POST /api/v1/matches/<id>/consent       the capacity's hub consents to a cross-hub pair
+    POST /api/v1/interests                  a party: interested in a suggested pair, or not
 """
 from __future__ import annotations
 
@@ -17,9 +19,18 @@ from api.db import db_session, send_mail
 from api.listing import Shown, paginate
 from api.openapi import Blueprint
 from api.problems import show_existing
-from api.schemas import DecisionIn, DecisionOut, MatchArgs, MatchIn, MatchOut, page_of
+from api.schemas import (
+    ConsentIn,
+    DecisionIn,
+    DecisionOut,
+    InterestIn,
+    MatchArgs,
+    MatchIn,
+    MatchOut,
+    page_of,
+)
 from api.suggestion_index import suggestion_service
-from matchmaker import scoping, workflow
+from matchmaker import parties, scoping, workflow
 from matchmaker.errors import PermissionDenied
 from matchmaker.suggestions import decision_mails, take_pair
 from models import Capacity, Decision, Match, Stream
@@ -35,6 +46,7 @@ def _shown(match: Match) -> Shown:
     user = require_user()
     hidden = scoping.hidden_fields(user, Decision)
     return Shown(match, may_decide=scoping.may_manage(db_session(), user, match),
+                 partner_hub_id=workflow.partner_hub_id(match),
                  decisions=[Shown(d, hidden=hidden) for d in match.decisions])
 
 
@@ -103,3 +115,33 @@ class Decisions(MethodView):
         send_mail(decision_mails(session, suggestion_service(), match, decision))
         return decision
 
+
+
+@blp.route("/matches/<int:match_id>/consent")
+class Consent(MethodView):
+    @blp.arguments(ConsentIn)
+    @blp.response(201, DecisionOut)
+    def post(self, data: dict[str, Any], match_id: int) -> Decision:
+        """The capacity's hub consents (or not) to the introduction another hub prepares."""
+        session, user = db_session(), require_user()
+        match = scoping.load(session, user, Match, match_id)
+        decision = parties.consent(session, user, match, data["consent"])
+        session.commit()
+        return decision
+
+
+@blp.route("/interests")
+class Interests(MethodView):
+    @blp.arguments(InterestIn)
+    @blp.response(201, DecisionOut)
+    def post(self, data: dict[str, Any]) -> Decision:
+        """Say, for your organisation, whether a suggested pair interests you (`interested`
+        false: not for us, with a reason code). The pair is taken into review if it was not;
+        the stream's hub decides."""
+        session, user = db_session(), require_user()
+        stream = scoping.load(session, user, Stream, data["stream_id"])
+        capacity = scoping.load(session, user, Capacity, data["capacity_id"])
+        decision = parties.voice_interest(session, suggestion_service(), user, stream,
+                                          capacity, data["interested"], data.get("reason_code"))
+        session.commit()
+        return decision

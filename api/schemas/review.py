@@ -18,10 +18,16 @@ class MatchIn(Schema):
 
 class DecisionOut(Schema):
     id = fields.Integer(dump_only=True)
+    match_id = fields.Integer(dump_only=True)
     user_id = fields.Integer(dump_only=True, allow_none=True)
     at = fields.DateTime(dump_only=True)
     from_status = fields.String(dump_only=True, allow_none=True)
-    to_status = fields.String(dump_only=True)
+    to_status = fields.String(dump_only=True, metadata={
+        "description": "the new status; for a voice: interested, not_for_us, consented, "
+                       "refused"})
+    party = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "whose voice: stream, capacity (the parties), partner_hub (the "
+                       "capacity's hub); null for the deciding hub's transitions"})
     reason_code = fields.String(dump_only=True, allow_none=True)
     note = fields.String(dump_only=True, metadata={
         "description": "the facilitator's internal note: shown to the hubs only"})
@@ -46,6 +52,14 @@ class MatchOut(Schema):
     estimated_fte = fields.Float(dump_only=True, allow_none=True)
     completed_volume_kg = fields.Float(dump_only=True, allow_none=True)
     new_service = fields.Boolean(dump_only=True, allow_none=True)
+    stream_interest = fields.Boolean(dump_only=True, allow_none=True, metadata={
+        "description": "the company: true interested, false not for us, null not said"})
+    capacity_interest = fields.Boolean(dump_only=True, allow_none=True, metadata={
+        "description": "the social enterprise, as stream_interest"})
+    partner_hub_id = fields.Integer(dump_only=True, allow_none=True, metadata={
+        "description": "the capacity's hub when another hub decides: it consents to the "
+                       "introduction"})
+    partner_consent = fields.Boolean(dump_only=True, allow_none=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
     decisions = fields.List(fields.Nested(DecisionOut), dump_only=True)
@@ -57,6 +71,18 @@ class MatchArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(MATCH_STATUSES))
     stream = Id()
     capacity = Id()
+
+
+class InterestIn(Schema):
+    stream_id = Id(required=True)
+    capacity_id = Id(required=True)
+    interested = fields.Boolean(required=True)
+    reason_code = fields.String(allow_none=True, validate=validate.OneOf(REASON_CODES),
+                                metadata={"description": "required when not interested"})
+
+
+class ConsentIn(Schema):
+    consent = fields.Boolean(required=True)
 
 
 class AgreementIn(Schema):
