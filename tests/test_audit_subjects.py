@@ -41,7 +41,10 @@ EXAMPLES: dict[tuple[str, str], tuple[str | None, object]] = {
                                             "capacity_id": "{capacity_a}"}),
     ("POST", "/api/v1/matches/{match_id}/decisions"): ("fac_a", {"to_status": "accepted",
                                                                  "version": 1}),
-    # a party's voice takes a cross-hub pair into review; its hub then consents
+    ("POST", "/api/v1/hubs/{hub_id}/queue-decisions"): ("fac_a", {
+        "pairs": [{"stream_id": "{stream_a}", "capacity_id": "{capacity_b}"}],
+        "to_status": "proposed"}),
+    # a party's voice on that cross-hub pair; the capacity's hub then consents
     ("POST", "/api/v1/interests"): ("se_b", {"stream_id": "{stream_a}",
                                              "capacity_id": "{capacity_b}", "interested": True}),
     ("POST", "/api/v1/matches/{match_id}/consent"): ("fac_b", {"consent": True}),

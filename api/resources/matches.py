@@ -6,6 +6,7 @@
     POST /api/v1/matches/<id>/decisions     one transition, with the version you saw
     POST /api/v1/matches/<id>/consent       the capacity's hub consents to a cross-hub pair
     POST /api/v1/interests                  a party: interested in a suggested pair, or not
+    POST /api/v1/hubs/<id>/queue-decisions  take or reject several suggested pairs at once
 """
 from __future__ import annotations
 
@@ -27,13 +28,14 @@ from api.schemas import (
     MatchArgs,
     MatchIn,
     MatchOut,
+    QueueDecisionIn,
     page_of,
 )
 from api.suggestion_index import suggestion_service
-from matchmaker import parties, scoping, workflow
+from matchmaker import parties, review_queue, scoping, workflow
 from matchmaker.errors import PermissionDenied
 from matchmaker.suggestions import decision_mails, take_pair
-from models import Capacity, Decision, Match, Stream
+from models import Capacity, Decision, Hub, Match, Stream
 
 blp = Blueprint("matches", __name__, url_prefix="/api/v1",
                 description="Matches under review and the decisions taken on them.")
@@ -66,6 +68,15 @@ class Matches(MethodView):
                             ("stream", Match.stream_id), ("capacity", Match.capacity_id)):
             if key in args:
                 query = query.where(column == args[key])
+        said = (Match.stream_interest.is_(True), Match.capacity_interest.is_(True))
+        if "interest" in args:
+            query = query.where({"mutual": sa.and_(*said), "any": sa.or_(*said),
+                                 "not_for_us": sa.or_(Match.stream_interest.is_(False),
+                                                      Match.capacity_interest.is_(False))
+                                 }[args["interest"]])
+        if args["sort"] == "interest":
+            query = query.order_by(None).order_by(
+                sa.case((sa.and_(*said), 0), (sa.or_(*said), 1), else_=2), Match.id.desc())
         page = paginate(db_session(), query, args["page"], args["page_size"])
         return {**page, "items": [_shown(m) for m in page["items"]]}
 
@@ -145,3 +156,24 @@ class Interests(MethodView):
                                           capacity, data["interested"], data.get("reason_code"))
         session.commit()
         return decision
+
+
+@blp.route("/hubs/<int:hub_id>/queue-decisions")
+class QueueDecisions(MethodView):
+    @blp.arguments(QueueDecisionIn)
+    @blp.response(201, MatchOut(many=True))
+    def post(self, data: dict[str, Any], hub_id: int) -> list[Shown]:
+        """Take several suggested pairs of the hub's streams into review, or take and reject
+        them with one reason, without opening them: all or none."""
+        session, user = db_session(), require_user()
+        hub = scoping.load(session, user, Hub, hub_id)
+        if not scoping.facilitates(user, hub.id):
+            raise PermissionDenied(f"only the facilitators of hub {hub_id} work its queue")
+        pairs = [(scoping.load(session, user, Stream, pair["stream_id"]),
+                  scoping.load(session, user, Capacity, pair["capacity_id"]))
+                 for pair in data["pairs"]]
+        matches = review_queue.decide_pairs(session, suggestion_service(), user, hub, pairs,
+                                            data["to_status"], data.get("reason_code"),
+                                            data["note"])
+        session.commit()
+        return [_shown(m) for m in matches]

@@ -71,6 +71,21 @@ class MatchArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(MATCH_STATUSES))
     stream = Id()
     capacity = Id()
+    interest = fields.String(validate=validate.OneOf(("mutual", "any", "not_for_us")), metadata={
+        "description": "both parties interested, one of them, or one said not for us"})
+    sort = fields.String(load_default="newest", validate=validate.OneOf(("newest", "interest")),
+                         metadata={"description": "interest: mutual interest first"})
+
+
+class QueueDecisionIn(Schema):
+    pairs = fields.List(fields.Nested(MatchIn), required=True,
+                        validate=validate.Length(min=1, max=100))
+    to_status = fields.String(required=True, validate=validate.OneOf(("proposed", "rejected")),
+                              metadata={"description": "proposed: take into review; rejected: "
+                                                       "take and reject with reason_code"})
+    reason_code = fields.String(allow_none=True, validate=validate.OneOf(REASON_CODES))
+    note = fields.String(load_default="", validate=TEXT,
+                         metadata={"description": "internal: stays with the hubs"})
 
 
 class InterestIn(Schema):
@@ -117,6 +132,12 @@ class SuggestionArgs(Schema):
 
 class QueueArgs(SuggestionArgs):
     per_stream = fields.Integer(load_default=3, validate=validate.Range(min=1, max=10))
+    material = fields.String(load_default="", validate=validate.Length(max=64))
+    service = fields.String(load_default="", validate=validate.Length(max=64))
+    municipality = fields.String(load_default="", validate=validate.Length(max=128), metadata={
+        "description": "of either item's site or either organisation"})
+    q = fields.String(load_default="", validate=validate.Length(max=200), metadata={
+        "description": "in either title or either organisation's name"})
 
 
 class ReasonOut(Schema):

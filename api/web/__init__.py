@@ -21,6 +21,7 @@ def install(app: Flask) -> None:
         items,
         maps,
         onboarding,
+        parties,
         programme,
         reports,
         review,

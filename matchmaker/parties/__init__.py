@@ -4,6 +4,6 @@ whether it is interested, and the hub of a capacity paired by another hub consen
 Both are decisions of a match (the pair is taken into review by the first voice), written
 to the audit log and learnt from by the scorer; the stream's hub still decides.
 """
-from .voices import VOICES, consent, party_side, voice_interest
+from .voices import VOICES, consent, own_voices, party_side, voice_interest
 
-__all__ = ["VOICES", "consent", "party_side", "voice_interest"]
+__all__ = ["VOICES", "consent", "own_voices", "party_side", "voice_interest"]

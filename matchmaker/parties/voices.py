@@ -92,3 +92,16 @@ def consent(session: Session, actor: User, match: Match, consents: bool) -> Deci
                                "only to a match of another hub")
     return _voice(session, actor, match, "partner_hub", CONSENTS[consents], None,
                   "partner_consent", consents)
+
+
+def own_voices(session: Session, item: Stream | Capacity, other_ids: list[int]
+               ) -> dict[int, tuple[bool, str]]:
+    """Per item proposed for `item`, what `item`'s organisation said of the pair and the
+    match's status: its own voice, shown to it whatever else it may see of the match."""
+    is_stream = isinstance(item, Stream)
+    mine = Match.stream_id if is_stream else Match.capacity_id
+    theirs = Match.capacity_id if is_stream else Match.stream_id
+    column = Match.stream_interest if is_stream else Match.capacity_interest
+    return {other: (said, status) for other, said, status in session.execute(
+        sa.select(theirs, column, Match.status).where(
+            mine == item.id, theirs.in_(other_ids), column.is_not(None)))}
