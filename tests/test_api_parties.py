@@ -117,3 +117,58 @@ def test_the_parties_follow_an_accepted_match_with_the_shared_note_only(http, wo
     partner = http.get(f"/api/v1/organisations/{world.ids['org_se_a']}",
                        token=world.tokens["co_a"])[2]
     assert "contacts" not in partner
+
+
+def test_mutual_interest_first_in_the_list_and_its_filter(http, world):
+    _voice(http, world, "co_a", ("stream_a", "capacity_a"), interested=True)
+    mutual = _voice(http, world, "co_a", interested=True)[2]["match_id"]
+    _voice(http, world, "se_b", interested=True)
+    newest = http.get("/api/v1/matches", token=world.tokens["fac_a"])[2]["items"]
+    by_interest = http.get("/api/v1/matches?sort=interest",
+                           token=world.tokens["fac_a"])[2]["items"]
+    assert by_interest[0]["id"] == mutual and len(by_interest) == len(newest) == 2
+    only = http.get("/api/v1/matches?interest=mutual", token=world.tokens["fac_a"])[2]
+    assert [m["id"] for m in only["items"]] == [mutual] and only["total"] == 1
+
+
+def test_queue_decisions_take_or_reject_several_pairs_all_or_none(http, world):
+    path = f"/api/v1/hubs/{world.ids['hub_a']}/queue-decisions"
+    pairs = [{"stream_id": world.ids["stream_a"], "capacity_id": world.ids[c]}
+             for c in ("capacity_a", "capacity_b")]
+    status, _, problem = http.post(path, json={"pairs": pairs, "to_status": "rejected"},
+                                   token=world.tokens["fac_a"])
+    assert status == 400 and problem["errors"][0]["path"] == "reason_code"
+    assert http.get("/api/v1/matches", token=world.tokens["fac_a"])[2]["total"] == 0
+    # another hub's facilitator does not work this queue; a stream of another hub is unknown
+    assert http.post(path, json={"pairs": pairs, "to_status": "proposed"},
+                     token=world.tokens["fac_b"])[0] == 403
+    assert http.post(path, json={"pairs": [{"stream_id": world.ids["stream_b"],
+                                            "capacity_id": world.ids["capacity_a"]}],
+                                 "to_status": "proposed"}, token=world.tokens["fac_a"])[0] == 404
+    status, _, rejected = http.post(path, json={"pairs": pairs[:1], "to_status": "rejected",
+                                                "reason_code": "too_far"},
+                                    token=world.tokens["fac_a"])
+    assert status == 201 and [m["status"] for m in rejected] == ["rejected"]
+    # a rejected pair cannot be taken again: the whole call is refused
+    assert http.post(path, json={"pairs": pairs, "to_status": "proposed"},
+                     token=world.tokens["fac_a"])[0] == 409
+    status, _, taken = http.post(path, json={"pairs": pairs[1:], "to_status": "proposed"},
+                                 token=world.tokens["fac_a"])
+    assert status == 201 and [m["status"] for m in taken] == ["proposed"]
+    assert http.get("/api/v1/matches?status=proposed",
+                    token=world.tokens["fac_a"])[2]["total"] == 1
+
+
+def test_queue_filters_on_the_organisations_municipality_and_names(http, world,
+                                                                   session_factory):
+    from models import Organisation
+
+    with session_factory() as session:
+        session.get(Organisation, world.ids["org_se_b"]).municipality = "Lochristi"
+        session.commit()
+    path = f"/api/v1/hubs/{world.ids['hub_a']}/suggestion-queue"
+    found = http.get(path + "?municipality=lochristi", token=world.tokens["fac_a"])[2]
+    assert [s["capacity_id"] for s in found] == [world.ids["capacity_b"]]
+    found = http.get(path + "?q=se%20a", token=world.tokens["fac_a"])[2]
+    assert [s["capacity_id"] for s in found] == [world.ids["capacity_a"]]
+    assert len(http.get(path, token=world.tokens["fac_a"])[2]) == 2
