@@ -91,6 +91,16 @@ def test_a_cross_hub_introduction_waits_for_the_consent_on_the_page(api_app, wor
     assert 'id="consent-awaited"' not in page and 'value="introduced"' in page
     # the history says who did what
     assert "fac-b@example.org" in page and "(de hub van de capaciteit)" in page
+    for step, form in (("introduced", {}), ("agreed", {
+            "volume_kg": "800", "period_start": "2026-02-01", "period_end": "2026-07-31",
+            "estimated_hours": "320", "new_service": "1"})):
+        version = re.search(r'name="version" value="(\d+)"', text(facilitator.get(match_page)))[1]
+        assert facilitator.post(match_page + "/decide", {"to_status": step, "version": version,
+                                                         **form}).status_code == 302
+    agreed = re.search(r'<p class="meta" id="agreed">(.*?)</p>', text(facilitator.get(match_page)),
+                       re.S)[1]
+    assert "800 kg" in agreed and "Werkuren voor de doelgroep: 320" in agreed
+    assert "Een nieuwe dienst voor de sociale onderneming" in agreed
 
 
 @SQLITE
