@@ -78,7 +78,7 @@ def test_capacity_hub_sees_a_cross_hub_match_read_only(http, world, cross_hub):
     assert own["may_decide"] is True and own["status"] == "proposed"
 
 
-def test_parties_see_each_others_contacts_once_introduced(http, world, cross_hub):
+def test_parties_see_the_match_and_each_others_contacts_once_introduced(http, world, cross_hub):
     path = f"/api/v1/matches/{cross_hub['id']}"
     partner = f"/api/v1/organisations/{world.ids['org_se_b']}"
     assert http.get(path, token=world.tokens["co_a"])[0] == 404
