@@ -182,7 +182,7 @@ def test_queue_rejects_one_card_and_takes_ticked_ones_with_counts(api_app, world
         "csrf_token": facilitator.token, "pair": ticked, "to_status": "proposed"})
     assert response.status_code == 302, text(response)
     queue = text(facilitator.get(response.location))
-    assert "1 suggestie in beoordeling genomen." in queue
+    assert "Suggesties in beoordeling genomen: 1." in queue
     assert "Geen voorstellen die op beoordeling wachten." in queue
     assert re.search(r'class="count-proposed"[^>]*>voorgesteld \(1\)', queue)
     assert re.search(r'class="count-rejected"[^>]*>afgewezen \(1\)', queue)

@@ -11,7 +11,6 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
@@ -147,10 +146,8 @@ def decide_from_queue(hub_id: int) -> Response:
         done = review_queue.decide_pairs(session, suggestion_service(), user, hub, pairs,
                                          to_status, reason)
         session.commit()
-        flash(ngettext("%(num)d suggestion rejected.", "%(num)d suggestions rejected.",
-                       len(done)) if to_status == "rejected" else
-              ngettext("%(num)d suggestion taken into review.",
-                       "%(num)d suggestions taken into review.", len(done)))
+        flash(_("Suggestions rejected: %(num)d.", num=len(done)) if to_status == "rejected"
+              else _("Suggestions taken into review: %(num)d.", num=len(done)))
     return redirect(url_for("web.queue", hub_id=hub.id, **{
         k: v for k, v in request.args.items() if k in QUEUE_ARGS}))
 

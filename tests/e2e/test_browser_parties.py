@@ -199,7 +199,7 @@ def test_a_suggestion_is_rejected_from_the_queue(chromium, site, state):  # noqa
     title = card.locator(".stream-title").inner_text()
     card.locator("select[name=reason_code]").select_option("too_far")
     card.get_by_role("button", name="Afwijzen").click()
-    sync_api.expect(page.get_by_role("status").first).to_contain_text("1 suggestie afgewezen")
+    sync_api.expect(page.get_by_role("status").first).to_contain_text("Suggesties afgewezen: 1.")
     sync_api.expect(page.locator(".count-rejected")).to_contain_text("(1)")
     assert title
     _shot(page, "p4-rejected-from-queue")
