@@ -221,3 +221,24 @@ def test_card_reasons_keep_every_constraint_breaking_one():
     assert [r.code for r in card_reasons(reasons, 3)] == [
         "material_same", "services_offered", "similar_text", "beyond_radius",
         "certification_missing"]
+
+
+@SQLITE
+def test_the_hubs_matches_come_in_pages(api_app, world, monkeypatch):
+    from api.web import review
+
+    monkeypatch.setattr(review, "MATCHES_PER_PAGE", 1)
+    ids = world.ids
+    facilitator = _as(api_app, "fac-a@example.org")
+    for capacity in ("capacity_a", "capacity_b"):
+        facilitator.post(f"/hubs/{ids['hub_a']}/take", {"stream_id": ids["stream_a"],
+                                                        "capacity_id": ids[capacity]})
+    first = text(facilitator.get(f"/hubs/{ids['hub_a']}/queue"))
+    assert "Pagina 1 van 2" in first and 'rel="next"' in first and 'rel="prev"' not in first
+    second = text(facilitator.get(f"/hubs/{ids['hub_a']}/queue?page=2"))
+    assert "Pagina 2 van 2" in second and 'rel="prev"' in second
+    rows = [re.findall(r'class="match-row[^"]*"><td[^>]*><a href="/matches/(\d+)"', page)
+            for page in (first, second)]
+    assert len(rows[0]) == len(rows[1]) == 1 and rows[0] != rows[1]
+    # a page past the end shows the last one
+    assert "Pagina 2 van 2" in text(facilitator.get(f"/hubs/{ids['hub_a']}/queue?page=9"))

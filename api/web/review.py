@@ -62,9 +62,10 @@ def _by_interest() -> sa.ColumnElement[int]:
     return sa.case((sa.and_(*said), 0), (sa.or_(*said), 1), else_=2)
 
 
-def _in_review(hub: Hub, status: str, page_number: int) -> tuple[list[Match], dict, int]:
-    """One page of the hub's matches (mutual interest first), the count per status, and
-    the number of pages."""
+def _in_review(hub: Hub, status: str, page_number: int
+               ) -> tuple[list[Match], dict[str, int], int, int]:
+    """One page of the hub's matches (mutual interest first), the count per status, the
+    page shown and the number of pages."""
     session = db_session()
     counts = dict(session.execute(sa.select(Match.status, sa.func.count()).where(
         Match.hub_id == hub.id).group_by(Match.status)).all())
@@ -77,7 +78,7 @@ def _in_review(hub: Hub, status: str, page_number: int) -> tuple[list[Match], di
                                              Match.id.desc())
                               .limit(MATCHES_PER_PAGE)
                               .offset((page_number - 1) * MATCHES_PER_PAGE)).all()
-    return matches, counts, pages
+    return matches, counts, page_number, pages
 
 
 @bp.get("/hubs/<int:hub_id>/queue")
@@ -96,7 +97,8 @@ def queue(hub_id: int) -> tuple[str, int]:
     rows = [r for r in rows if chosen.passes(r[0], r[1])]
     status = request.args.get("status", "")
     status = status if status in workflow.TRANSITIONS else ""
-    matches, counts, pages = _in_review(hub, status, request.args.get("page", 1, type=int))
+    matches, counts, page_number, pages = _in_review(hub, status,
+                                                     request.args.get("page", 1, type=int))
     # matches of other hubs' streams with this hub's capacities: read along and consent
     elsewhere = sa.select(Match).join(Capacity, Match.capacity_id == Capacity.id).join(
         Organisation, Capacity.organisation_id == Organisation.id).where(
@@ -106,7 +108,7 @@ def queue(hub_id: int) -> tuple[str, int]:
                "municipality": chosen.municipality, "q": chosen.text}
     return page("queue.html", hub=hub, rows=rows, filters=filters, status_filter=status,
                 elsewhere=session.scalars(elsewhere).all(), counts=counts, pages=pages,
-                page_number=min(max(request.args.get("page", 1, type=int), 1), pages),
+                page_number=page_number,
                 statuses=tuple(workflow.TRANSITIONS), matches=matches,
                 reason_codes=workflow.REASON_CODES, party_reasons=_party_reasons(matches),
                 materials=taxonomy.MATERIALS, services=taxonomy.SERVICES)
