@@ -1,7 +1,9 @@
-"""Working through a hub's review queue: which suggestions a filter keeps, and taking or
-rejecting several pairs at once, all or none (each through `matchmaker.workflow`)."""
+"""Working through a hub's review queue: which suggestions a filter keeps, matches in the
+order of the parties' interest, and taking or rejecting several pairs at once, all or none
+(each through `matchmaker.workflow`)."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -10,6 +12,7 @@ from sqlalchemy.orm import Session
 from models import Capacity, Hub, Match, Stream, User
 
 from . import taxonomy, workflow
+from .engine.ranker import Suggestion
 from .errors import Conflict, FieldError, NotFound, ValidationError
 from .suggestions import SuggestionService, take_pair
 
@@ -25,6 +28,17 @@ class QueueFilter:
     service: str = ""
     municipality: str = ""   # of either item's site or either organisation
     text: str = ""           # in either title or organisation name
+    max_km: float | None = None      # an unknown distance is not within it
+    min_score: float | None = None
+
+    def keeps(self, stream: Stream, capacity: Capacity, suggestion: Suggestion) -> bool:
+        """The pair and the engine's view of it pass every filter given."""
+        distance = suggestion.features.get("distance_km", math.nan)
+        if self.max_km is not None and not distance <= self.max_km:   # NaN fails too
+            return False
+        if self.min_score is not None and suggestion.score < self.min_score:
+            return False
+        return self.passes(stream, capacity)
 
     def passes(self, stream: Stream, capacity: Capacity) -> bool:
         material, service = self.material, self.service
@@ -70,3 +84,20 @@ def decide_pairs(session: Session, service: SuggestionService, actor: User, hub:
                 "rejected", match.version, reason_code=reason_code, note=note))
         matches.append(match)
     return matches
+
+
+INTEREST_FILTERS: tuple[str, ...] = ("mutual", "any", "not_for_us")
+
+
+def interest_is(kind: str) -> sa.ColumnElement[bool]:
+    """Matches both parties are interested in ("mutual"), one of them ("any"), or one of
+    them said is not for them ("not_for_us")."""
+    said = (Match.stream_interest.is_(True), Match.capacity_interest.is_(True))
+    return {"mutual": sa.and_(*said), "any": sa.or_(*said),
+            "not_for_us": sa.or_(Match.stream_interest.is_(False),
+                                 Match.capacity_interest.is_(False))}[kind]
+
+
+def by_interest() -> sa.ColumnElement[int]:
+    """An order: both parties interested first, then one of them, then the others."""
+    return sa.case((interest_is("mutual"), 0), (interest_is("any"), 1), else_=2)

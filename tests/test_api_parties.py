@@ -172,3 +172,14 @@ def test_queue_filters_on_the_organisations_municipality_and_names(http, world,
     found = http.get(path + "?q=se%20a", token=world.tokens["fac_a"])[2]
     assert [s["capacity_id"] for s in found] == [world.ids["capacity_a"]]
     assert len(http.get(path, token=world.tokens["fac_a"])[2]) == 2
+
+
+def test_queue_filters_on_score_and_distance(http, world):
+    path = f"/api/v1/hubs/{world.ids['hub_a']}/suggestion-queue"
+    everything = http.get(path, token=world.tokens["fac_a"])[2]
+    lowest = min(s["score"] for s in everything)
+    found = http.get(f"{path}?min_score={lowest + 1e-6}", token=world.tokens["fac_a"])[2]
+    assert len(found) == len(everything) - 1
+    # no places in this world: no pair is known to be within a distance
+    assert http.get(f"{path}?max_km=500", token=world.tokens["fac_a"])[2] == []
+    assert http.get(f"{path}?max_km=-1", token=world.tokens["fac_a"])[0] == 400

@@ -242,3 +242,26 @@ def test_the_hubs_matches_come_in_pages(api_app, world, monkeypatch):
     assert len(rows[0]) == len(rows[1]) == 1 and rows[0] != rows[1]
     # a page past the end shows the last one
     assert "Pagina 2 van 2" in text(facilitator.get(f"/hubs/{ids['hub_a']}/queue?page=9"))
+
+
+@SQLITE
+def test_queue_filters_on_distance_score_and_the_parties_interest(api_app, world):
+    ids = world.ids
+    _interest(_as(api_app, "co-a@example.org"), "streams", ids["stream_a"], ids["capacity_b"],
+              interested="1")
+    facilitator = _as(api_app, "fac-a@example.org")
+    queue_path = f"/hubs/{ids['hub_a']}/queue"
+    cards = re.findall(r'name="pair" value="(\d+:\d+)" id="pick-',
+                       text(facilitator.get(queue_path)))
+    assert cards == [f"{ids['stream_a']}:{ids['capacity_a']}"]
+    # the world's items have no place: a distance filter leaves out what it cannot check
+    assert 'id="pick-' not in text(facilitator.get(queue_path + "?max_km=50"))
+    assert 'id="pick-' not in text(facilitator.get(queue_path + "?min_score=99"))
+    assert cards == re.findall(r'name="pair" value="(\d+:\d+)" id="pick-', text(
+        facilitator.get(queue_path + "?min_score=0&max_km=oops")))
+    facilitator.post(f"/hubs/{ids['hub_a']}/take", {"stream_id": ids["stream_a"],
+                                                    "capacity_id": ids["capacity_a"]})
+    rows = re.findall(r'class="match-row[^"]*"><td[^>]*><a href="/matches/(\d+)"',
+                      text(facilitator.get(queue_path + "?interest=any")))
+    assert len(rows) == 1
+    assert len(re.findall(r'class="match-row', text(facilitator.get(queue_path)))) == 2

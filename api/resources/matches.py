@@ -68,15 +68,10 @@ class Matches(MethodView):
                             ("stream", Match.stream_id), ("capacity", Match.capacity_id)):
             if key in args:
                 query = query.where(column == args[key])
-        said = (Match.stream_interest.is_(True), Match.capacity_interest.is_(True))
         if "interest" in args:
-            query = query.where({"mutual": sa.and_(*said), "any": sa.or_(*said),
-                                 "not_for_us": sa.or_(Match.stream_interest.is_(False),
-                                                      Match.capacity_interest.is_(False))
-                                 }[args["interest"]])
+            query = query.where(review_queue.interest_is(args["interest"]))
         if args["sort"] == "interest":
-            query = query.order_by(None).order_by(
-                sa.case((sa.and_(*said), 0), (sa.or_(*said), 1), else_=2), Match.id.desc())
+            query = query.order_by(None).order_by(review_queue.by_interest(), Match.id.desc())
         page = paginate(db_session(), query, args["page"], args["page_size"])
         return {**page, "items": [_shown(m) for m in page["items"]]}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from matchmaker import limits
+from matchmaker.review_queue import INTEREST_FILTERS
 from matchmaker.workflow import REASON_CODES
 from models import MATCH_STATUSES
 
@@ -71,7 +72,7 @@ class MatchArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(MATCH_STATUSES))
     stream = Id()
     capacity = Id()
-    interest = fields.String(validate=validate.OneOf(("mutual", "any", "not_for_us")), metadata={
+    interest = fields.String(validate=validate.OneOf(INTEREST_FILTERS), metadata={
         "description": "both parties interested, one of them, or one said not for us"})
     sort = fields.String(load_default="newest", validate=validate.OneOf(("newest", "interest")),
                          metadata={"description": "interest: mutual interest first"})
@@ -138,6 +139,9 @@ class QueueArgs(SuggestionArgs):
         "description": "of either item's site or either organisation"})
     q = fields.String(load_default="", validate=validate.Length(max=200), metadata={
         "description": "in either title or either organisation's name"})
+    max_km = Number(limits.MAX_RADIUS_KM, metadata={
+        "description": "distance at most; a pair of unknown distance is left out"})
+    min_score = Number(100.0)
 
 
 class ReasonOut(Schema):

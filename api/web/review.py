@@ -30,7 +30,8 @@ from models import Capacity, Hub, Match, Organisation, Stream
 QUEUE_LENGTH = 60
 PER_STREAM = 3
 MATCHES_PER_PAGE = 25
-QUEUE_ARGS = ("material", "service", "municipality", "q", "status", "page")
+QUEUE_ARGS = ("material", "service", "municipality", "q", "max_km", "min_score", "status",
+              "interest", "page")
 # A pair the engine does not rank at all (a facilitator's own idea) is still taken.
 
 
@@ -52,29 +53,37 @@ def decidable_match(match_id: int) -> Match:
 
 def _filter() -> review_queue.QueueFilter:
     args = request.args
-    return review_queue.QueueFilter(*(args.get(key, "").strip() for key in (
-        "material", "service", "municipality", "q")))
+
+    def number(key: str, maximum: float) -> float | None:
+        # a filter typed wrong filters nothing, as an empty one
+        value = args.get(key, "").strip().replace(",", ".")
+        try:
+            found = float(value) if value else None
+        except ValueError:
+            return None
+        return found if found is not None and 0 <= found <= maximum else None
+
+    return review_queue.QueueFilter(
+        *(args.get(key, "").strip() for key in ("material", "service", "municipality", "q")),
+        max_km=number("max_km", limits.MAX_RADIUS_KM), min_score=number("min_score", 100.0))
 
 
-def _by_interest() -> sa.ColumnElement[int]:
-    """Both parties interested first, then one of them, then the others."""
-    said = (Match.stream_interest.is_(True), Match.capacity_interest.is_(True))
-    return sa.case((sa.and_(*said), 0), (sa.or_(*said), 1), else_=2)
-
-
-def _in_review(hub: Hub, status: str, page_number: int
+def _in_review(hub: Hub, status: str, interest: str, page_number: int
                ) -> tuple[list[Match], dict[str, int], int, int]:
-    """One page of the hub's matches (mutual interest first), the count per status, the
-    page shown and the number of pages."""
+    """One page of the hub's matches (mutual interest first), the count per status (of the
+    interest asked for), the page shown and the number of pages."""
     session = db_session()
-    counts = dict(session.execute(sa.select(Match.status, sa.func.count()).where(
-        Match.hub_id == hub.id).group_by(Match.status)).all())
     query = sa.select(Match).where(Match.hub_id == hub.id)
+    if interest:
+        query = query.where(review_queue.interest_is(interest))
+    counts = dict(session.execute(query.with_only_columns(Match.status, sa.func.count())
+                                  .group_by(Match.status)).all())
     if status:
         query = query.where(Match.status == status)
-    pages = max(1, -(-(counts.get(status) if status else sum(counts.values())) // MATCHES_PER_PAGE))
+    shown = counts.get(status, 0) if status else sum(counts.values())
+    pages = max(1, -(-shown // MATCHES_PER_PAGE))
     page_number = min(max(page_number, 1), pages)
-    matches = session.scalars(query.order_by(_by_interest(), Match.updated_at.desc(),
+    matches = session.scalars(query.order_by(review_queue.by_interest(), Match.updated_at.desc(),
                                              Match.id.desc())
                               .limit(MATCHES_PER_PAGE)
                               .offset((page_number - 1) * MATCHES_PER_PAGE)).all()
@@ -94,10 +103,12 @@ def queue(hub_id: int) -> tuple[str, int]:
     chosen = _filter()
     rows = [(streams[q.stream_id], capacities[q.capacity_id], q.suggestion) for q in found
             if q.stream_id in streams and q.capacity_id in capacities]
-    rows = [r for r in rows if chosen.passes(r[0], r[1])]
+    rows = [r for r in rows if chosen.keeps(*r)]
     status = request.args.get("status", "")
     status = status if status in workflow.TRANSITIONS else ""
-    matches, counts, page_number, pages = _in_review(hub, status,
+    interest = request.args.get("interest", "")
+    interest = interest if interest in review_queue.INTEREST_FILTERS else ""
+    matches, counts, page_number, pages = _in_review(hub, status, interest,
                                                      request.args.get("page", 1, type=int))
     # matches of other hubs' streams with this hub's capacities: read along and consent
     elsewhere = sa.select(Match).join(Capacity, Match.capacity_id == Capacity.id).join(
@@ -105,8 +116,11 @@ def queue(hub_id: int) -> tuple[str, int]:
         Organisation.hub_id == hub.id, Match.hub_id != hub.id).order_by(
         Match.updated_at.desc())
     filters = {"material": chosen.material, "service": chosen.service,
-               "municipality": chosen.municipality, "q": chosen.text}
+               "municipality": chosen.municipality, "q": chosen.text,
+               "max_km": "" if chosen.max_km is None else f"{chosen.max_km:g}",
+               "min_score": "" if chosen.min_score is None else f"{chosen.min_score:g}"}
     return page("queue.html", hub=hub, rows=rows, filters=filters, status_filter=status,
+                interest_filter=interest,
                 elsewhere=session.scalars(elsewhere).all(), counts=counts, pages=pages,
                 page_number=page_number,
                 statuses=tuple(workflow.TRANSITIONS), matches=matches,
