@@ -6,8 +6,9 @@ a request's body through `load_many`, so no endpoint has to remember a rule. Rea
 wider than managing: published streams and capacities (their non-personal fields) are
 visible to every signed-in user in every hub, because matching crosses hub borders;
 drafts and pending organisations only to those who manage them. A match belongs to the
-facilitators of its stream's hub; the capacity's hub sees it read-only, and
-the two parties see it once they have been introduced.
+facilitators of its stream's hub; the capacity's hub sees it read-only (and consents to
+its introduction), and the two parties see it once it is accepted or they said whether they
+are interested; their contacts only once they have been introduced.
 
 Lists and exports (the personal-data export included) take the same clauses,
 so they never hold a row its single read refuses; `hidden_fields` says which
@@ -35,6 +36,8 @@ Item = Stream | Capacity
 
 # From here on both parties know each other: contacts and the match are shared with them.
 INTRODUCED_STATUSES: tuple[str, ...] = ("introduced", "agreed", "completed")
+# The parties follow their match through these (before the introduction without contacts).
+PARTY_STATUSES: tuple[str, ...] = ("accepted", *INTRODUCED_STATUSES)
 SOCIAL_ENTERPRISE = "social_enterprise"
 PROGRAMME = "programme"
 
@@ -127,11 +130,16 @@ def matches_visible(user: User) -> ColumnElement[bool]:
             Organisation.hub_id.in_(hub_ids(user)))
         return sa.or_(Match.hub_id.in_(hub_ids(user)), Match.capacity_id.in_(capacity_hub))
     org = _member_org(user)
-    return sa.and_(
-        Match.status.in_(INTRODUCED_STATUSES),
-        sa.or_(Match.stream_id.in_(sa.select(Stream.id).where(Stream.organisation_id == org)),
-               Match.capacity_id.in_(
-                   sa.select(Capacity.id).where(Capacity.organisation_id == org))),
+    own_stream = Match.stream_id.in_(sa.select(Stream.id).where(Stream.organisation_id == org))
+    own_capacity = Match.capacity_id.in_(
+        sa.select(Capacity.id).where(Capacity.organisation_id == org))
+    # a party follows a match once the hub accepted it, or from the moment it spoke up itself;
+    # a rejected or withdrawn pair is the hub's business
+    return sa.or_(
+        sa.and_(Match.status.in_(PARTY_STATUSES), sa.or_(own_stream, own_capacity)),
+        sa.and_(Match.status == "proposed", sa.or_(
+            sa.and_(own_stream, Match.stream_interest.is_not(None)),
+            sa.and_(own_capacity, Match.capacity_interest.is_not(None)))),
     )
 
 

@@ -337,7 +337,7 @@ class SuggestionService:
 
 
 def take_pair(session: Session, service: SuggestionService, actor: User, stream: Stream,
-              capacity: Capacity) -> Match:
+              capacity: Capacity, interest: dict[str, bool] | None = None) -> Match:
     """Take a pair into review as a proposed match, with the engine's score and features
     for it as they are now (the training data of the learned scorer)."""
     found = service.for_pair(session, stream.id, capacity.id)
@@ -346,8 +346,8 @@ def take_pair(session: Session, service: SuggestionService, actor: User, stream:
     else:
         score, features, scorer = found.score, found.features, service.scorer_version
     return workflow.take_suggestion(session, actor, stream, capacity, score=score,
-                                    features=features, scorer_version=scorer)
-
+                                    features=features, scorer_version=scorer,
+                                    interest=interest)
 
 
 def decision_mails(session: Session, service: SuggestionService, match: Match,

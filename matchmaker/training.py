@@ -1,4 +1,5 @@
-"""Teaching the ranker: facilitators' decisions (and graded judgments) -> a learned scorer.
+"""Teaching the ranker: facilitators' decisions, the parties' interest (and graded judgments)
+-> a learned scorer.
 
 A match stores the features it had when it was proposed; its outcome becomes a
 grade on the same 0-3 scale as the judgments in the exchange format. The
@@ -38,14 +39,33 @@ REJECTION_GRADES: dict[str, int | None] = {
 MIN_STREAMS = 10
 
 
+# Before the facilitator decides, the parties' voices teach: both interested is what an
+# accepted match means, one side interested (the other silent) a little less; "not for
+# us" grades like a rejection with the party's reason. The facilitator's decision wins.
+MUTUAL_INTEREST_GRADE = 2
+ONE_SIDE_INTEREST_GRADE = 1
+
+
+def _interest_grade(match: Match) -> int | None:
+    said = (match.stream_interest, match.capacity_interest)
+    if False in said:
+        declined = next((d for d in reversed(match.decisions) if d.to_status == "not_for_us"),
+                        None)
+        return REJECTION_GRADES.get(declined.reason_code if declined else "other", 0)
+    if said == (True, True):
+        return MUTUAL_INTEREST_GRADE
+    return ONE_SIDE_INTEREST_GRADE if True in said else None
+
+
 def grade_of(match: Match) -> int | None:
-    """The grade a decided match teaches, None when it teaches nothing."""
+    """The grade a decided match teaches (or, undecided, its parties' voices), None when it
+    teaches nothing."""
     if match.status in STATUS_GRADES:
         return STATUS_GRADES[match.status]
     if match.status == "rejected":
         rejection = next((d for d in reversed(match.decisions) if d.to_status == "rejected"), None)
         return REJECTION_GRADES.get(rejection.reason_code if rejection else "other", 0)
-    return None
+    return _interest_grade(match) if match.status == "proposed" else None
 
 
 def _vector(features: Mapping[str, float] | None) -> np.ndarray | None:

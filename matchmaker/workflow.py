@@ -6,6 +6,9 @@
     agreed -> completed                 (volume actually handled)
     any open state -> withdrawn
 
+A capacity of another hub than the stream's is introduced only once that hub's facilitator
+consents, or the social enterprise itself said it is interested (`matchmaker.parties`).
+
 Each transition is checked against the version the caller saw (optimistic
 locking: a stale decision is refused, never applied over another), stored as
 a Decision row (the learned scorer's training data) and written to the audit log.
@@ -23,7 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models import Capacity, Decision, Match, Organisation, Stream, User
 
-from . import audit, taxonomy
+from . import audit, scoping, taxonomy
 from .concurrent_writes import first_writer_wins
 from .errors import Conflict, FieldError, ValidationError
 
@@ -102,9 +105,11 @@ def _json_safe(features: dict[str, Any]) -> dict[str, Any]:
 
 
 def take_suggestion(session: Session, actor: User, stream: Stream, capacity: Capacity,
-                    score: float, features: dict[str, Any], scorer_version: str) -> Match:
+                    score: float, features: dict[str, Any], scorer_version: str,
+                    interest: dict[str, bool] | None = None) -> Match:
     """Store a suggestion as a proposed match in the stream's hub; Conflict with the match
-    that exists when the pair was taken before (or by another request at the same moment)."""
+    that exists when the pair was taken before (or by another request at the same moment).
+    `interest` is the voice of the party that took it ({"stream_interest": True})."""
     def existing() -> Match | None:
         return session.scalar(sa.select(Match).where(
             Match.stream_id == stream.id, Match.capacity_id == capacity.id))
@@ -118,7 +123,7 @@ def take_suggestion(session: Session, actor: User, stream: Stream, capacity: Cap
         # made inside: linking it to the stream puts it in the savepoint's writes
         match = Match(stream=stream, capacity=capacity, hub_id=stream.organisation.hub_id,
                       score=score, features=_json_safe(features),
-                      scorer_version=scorer_version, status="proposed")
+                      scorer_version=scorer_version, status="proposed", **(interest or {}))
         session.add(match)
     audit.record_creation(session, actor, match, action="propose")
     session.add(Decision(match=match, user=actor, from_status=None, to_status="proposed"))
@@ -133,7 +138,21 @@ def parties_without_contact(match: Match) -> list[Organisation]:
             if not any(c.email and c.erased_at is None for c in o.contacts)]
 
 
-def _check(match: Match, change: Transition) -> None:
+def partner_hub_id(match: Match) -> int | None:
+    """The capacity's hub when it is not the hub that decides on the match."""
+    hub_id = match.capacity.organisation.hub_id
+    return hub_id if hub_id is not None and hub_id != match.hub_id else None
+
+
+def consent_missing(match: Match, actor: User) -> bool:
+    """Whether introducing the pair still waits for the capacity's hub: its contacts go out
+    with the introduction, so that hub (or the social enterprise) says yes first."""
+    partner = partner_hub_id(match)
+    return (partner is not None and not match.partner_consent
+            and not match.capacity_interest and not scoping.facilitates(actor, partner))
+
+
+def _check(match: Match, change: Transition, actor: User) -> None:
     allowed = TRANSITIONS[match.status]
     if change.to_status not in allowed:
         raise Conflict(f"match {match.id} is {match.status}; it cannot become "
@@ -141,6 +160,10 @@ def _check(match: Match, change: Transition) -> None:
     if change.expected_version != match.version:
         raise Conflict(f"match {match.id} changed meanwhile (version {match.version}, you saw "
                        f"{change.expected_version}); reload and decide again", allowed=allowed)
+    if change.to_status == "introduced" and consent_missing(match, actor):
+        raise Conflict(f"match {match.id} pairs a capacity of hub {partner_hub_id(match)}: its "
+                       "facilitator consents first, or the social enterprise says it is "
+                       "interested", allowed=allowed)
     errors: list[FieldError] = []
     if change.to_status == "rejected" and change.reason_code not in REASON_CODES:
         errors.append(FieldError("reason_code", "required when rejecting, one of "
@@ -168,7 +191,7 @@ def _check(match: Match, change: Transition) -> None:
 
 def decide(session: Session, actor: User, match: Match, change: Transition) -> Decision:
     """Apply one transition, or raise Conflict (illegal or stale) / ValidationError."""
-    _check(match, change)
+    _check(match, change, actor)
     match_id = match.id
     before = audit.snapshot(match)
     from_status = match.status

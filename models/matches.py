@@ -47,6 +47,11 @@ class Match(Base):
     estimated_fte: Mapped[float | None]
     completed_volume_kg: Mapped[float | None]
     new_service: Mapped[bool | None]
+    # What each party said of the pair (True: interested, False: not for us, None: nothing
+    # yet), and whether the capacity's hub consents when another hub's stream is paired.
+    stream_interest: Mapped[bool | None]
+    capacity_interest: Mapped[bool | None]
+    partner_consent: Mapped[bool | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column()
@@ -81,6 +86,9 @@ class Decision(Base):
     # what the facilitator keeps for the hubs, and what the parties are told (mailed and shown)
     note: Mapped[str] = mapped_column(sa.Text, default="")
     note_to_parties: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # whose voice a decision is when it is not the deciding hub's transition: "stream" or
+    # "capacity" (the party's interest), "partner_hub" (the capacity hub's consent)
+    party: Mapped[str | None] = mapped_column(sa.String(16))
 
     match: Mapped[Match] = relationship(back_populates="decisions")
     user: Mapped[User | None] = relationship(back_populates="decisions")

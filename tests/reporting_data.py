@@ -23,7 +23,7 @@ def at(month: int, day: int, year: int = YEAR) -> dt.datetime:
 
 def add_history(session_factory, world) -> dict[str, int]:
     """Adds the history; returns the matches' ids by name."""
-    from matchmaker import activities, kpis, workflow
+    from matchmaker import activities, kpis, parties, workflow
     from matchmaker.reports import targets
     from models import Capacity, Decision, Hub, Match, Stream, User
 
@@ -69,6 +69,11 @@ def add_history(session_factory, world) -> dict[str, int]:
             match = workflow.take_suggestion(session, facilitator, items[stream],
                                              items[capacity], 0.8, {}, "test")
             match.created_at = steps[0][1] - dt.timedelta(days=1)
+            if workflow.partner_hub_id(match) is not None:  # the capacity's hub consents
+                consent = parties.consent(session, fac_b if facilitator is fac_a else fac_a,
+                                          match, True)
+                session.flush()
+                consent.at = match.created_at
             for status, when, details in steps:
                 workflow.decide(session, facilitator, match, workflow.Transition(
                     status, session.get(Match, match.id).version, **details))

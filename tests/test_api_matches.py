@@ -15,6 +15,12 @@ def cross_hub(http, world) -> dict:
     return match
 
 
+def _consent(http, world, match) -> None:
+    """Hub B consents to the introduction of its social enterprise."""
+    assert http.post(f"/api/v1/matches/{match['id']}/consent", json={"consent": True},
+                     token=world.tokens["fac_b"])[0] == 201
+
+
 def _decide(http, world, match, role="fac_a", **body):
     status, _, current = http.get(f"/api/v1/matches/{match['id']}", token=world.tokens[role])
     body.setdefault("version", current["version"])
@@ -23,6 +29,7 @@ def _decide(http, world, match, role="fac_a", **body):
 
 
 def test_lifecycle_over_http_up_to_completed(http, world, cross_hub):
+    _consent(http, world, cross_hub)
     for step in ({"to_status": "accepted", "note": "goede match"},
                  {"to_status": "introduced"},
                  {"to_status": "agreed", "agreement": {
@@ -34,7 +41,8 @@ def test_lifecycle_over_http_up_to_completed(http, world, cross_hub):
         assert decision["to_status"] == step["to_status"]
     _, _, match = http.get(f"/api/v1/matches/{cross_hub['id']}", token=world.tokens["fac_a"])
     assert match["status"] == "completed" and match["completed_volume_kg"] == 760
-    assert len(match["decisions"]) == 5
+    assert [d["to_status"] for d in match["decisions"]] == [
+        "proposed", "consented", "accepted", "introduced", "agreed", "completed"]
 
 
 def test_illegal_transition_answers_409_with_allowed_states(http, world, cross_hub):
@@ -75,8 +83,10 @@ def test_parties_see_the_match_and_each_others_contacts_once_introduced(http, wo
     partner = f"/api/v1/organisations/{world.ids['org_se_b']}"
     assert http.get(path, token=world.tokens["co_a"])[0] == 404
     _decide(http, world, cross_hub, to_status="accepted")
-    assert http.get(path, token=world.tokens["se_b"])[0] == 404
+    # accepted: the parties follow their match, without each other's contacts
+    assert http.get(path, token=world.tokens["se_b"])[0] == 200
     assert "contacts" not in http.get(partner, token=world.tokens["co_a"])[2]
+    _consent(http, world, cross_hub)
     _decide(http, world, cross_hub, to_status="introduced")
     for role in ("co_a", "se_b"):
         status, _, match = http.get(path, token=world.tokens[role])

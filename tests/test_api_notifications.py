@@ -19,6 +19,9 @@ def _introduce(http, world):
     _, _, match = http.post("/api/v1/matches", json={
         "stream_id": world.ids["stream_a"], "capacity_id": world.ids["capacity_b"]},
         token=world.tokens["fac_a"])
+    # hub B consents to the introduction of its social enterprise
+    assert http.post(f"/api/v1/matches/{match['id']}/consent", json={"consent": True},
+                     token=world.tokens["fac_b"])[0] == 201
     for status in ("accepted", "introduced"):
         _, _, current = http.get(f"/api/v1/matches/{match['id']}", token=world.tokens["fac_a"])
         code, _, body = http.post(f"/api/v1/matches/{match['id']}/decisions", json={

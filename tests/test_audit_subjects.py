@@ -41,6 +41,13 @@ EXAMPLES: dict[tuple[str, str], tuple[str | None, object]] = {
                                             "capacity_id": "{capacity_a}"}),
     ("POST", "/api/v1/matches/{match_id}/decisions"): ("fac_a", {"to_status": "accepted",
                                                                  "version": 1}),
+    ("POST", "/api/v1/hubs/{hub_id}/queue-decisions"): ("fac_a", {
+        "pairs": [{"stream_id": "{stream_a}", "capacity_id": "{capacity_b}"}],
+        "to_status": "proposed"}),
+    # a party's voice on that cross-hub pair; the capacity's hub then consents
+    ("POST", "/api/v1/interests"): ("se_b", {"stream_id": "{stream_a}",
+                                             "capacity_id": "{capacity_b}", "interested": True}),
+    ("POST", "/api/v1/matches/{match_id}/consent"): ("fac_b", {"consent": True}),
     ("POST", "/api/v1/hubs/{hub_id}/activities"): ("fac_a", {
         "kind": "training", "date": "2025-03-01", "title": "Opleiding",
         "organisation_ids": ["{org_co_a}"]}),
@@ -111,6 +118,8 @@ def test_every_creating_endpoint_audits_its_subject_with_ids(api_app, http, worl
         assert 200 <= status < 300, (method, template, status, answer)
         if template == "/api/v1/matches":
             ids["match_id"] = answer["id"]
+        if template == "/api/v1/interests":
+            ids["match_id"] = answer["match_id"]
         ids["organisation_id"] = world.ids["org_co_a"]
         with session_factory() as session:
             entries = session.scalars(sa.select(AuditEntry).where(AuditEntry.id > last)).all()

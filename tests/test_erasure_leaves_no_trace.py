@@ -52,7 +52,10 @@ def _spread(http, world) -> int:
     _, _, match = http.post("/api/v1/matches", json={
         "stream_id": world.ids["stream_a"], "capacity_id": world.ids["capacity_b"]},
         token=world.tokens["fac_a"])
-    for version, step in enumerate(("accepted", "introduced", "agreed"), start=1):
+    # hub B consents to the introduction of its social enterprise
+    assert http.post(f"/api/v1/matches/{match['id']}/consent", json={"consent": True},
+                     token=world.tokens["fac_b"])[0] == 201
+    for version, step in enumerate(("accepted", "introduced", "agreed"), start=2):
         body = {"to_status": step, "version": version}
         if step == "agreed":
             body["agreement"] = AGREEMENT

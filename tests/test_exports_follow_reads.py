@@ -58,6 +58,9 @@ def reviewed(http, world) -> dict[str, int]:
                "proposed": _take(http, world, "stream_a", "capacity_a", "fac_a")}
     _decide(http, world, matches["rejected"], "fac_b", "rejected", reason_code="other")
     _decide(http, world, matches["withdrawn"], "fac_b", "withdrawn")
+    # hub B's social enterprise is introduced to hub A's company: hub B consents first
+    assert http.post(f"/api/v1/matches/{matches['agreed']}/consent", json={"consent": True},
+                     token=world.tokens["fac_b"])[0] == 201
     for step in ("accepted", "introduced"):
         _decide(http, world, matches["agreed"], "fac_a", step)
     _decide(http, world, matches["agreed"], "fac_a", "agreed", agreement=AGREEMENT)
@@ -92,13 +95,13 @@ def test_the_parties_read_a_match_without_the_hubs_notes(api_app, http, world):
     agreed = matches["agreed"]
     for role in ("co_a", "se_b"):
         status, _, match = http.get(f"/api/v1/matches/{agreed}", token=world.tokens[role])
-        assert status == 200 and len(match["decisions"]) == 4
+        assert status == 200 and len(match["decisions"]) == 5  # hub B's consent included
         assert not any("note" in d for d in match["decisions"]) and not _holds_a_note(match)
         _, _, listed = http.get("/api/v1/matches", token=world.tokens[role])
         assert [m["id"] for m in listed["items"]] == [agreed] and not _holds_a_note(listed)
     for role in ("fac_a", "fac_b", "admin"):  # the deciding hub, the capacity's hub
         _, _, match = http.get(f"/api/v1/matches/{agreed}", token=world.tokens[role])
-        assert [d["note"] for d in match["decisions"][1:]] == [
+        assert [d["note"] for d in match["decisions"][1:] if d["party"] is None] == [
             NOTES["accepted"], NOTES["introduced"], NOTES["agreed"]]
     # nor in the mails the agreement sent them
     texts = [decoded_text(path.read_bytes())

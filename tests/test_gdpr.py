@@ -54,6 +54,9 @@ def test_erased_address_is_found_nowhere_and_kpis_still_add_up(
     _, _, match = http.post("/api/v1/matches", json={
         "stream_id": world.ids["stream_a"], "capacity_id": world.ids["capacity_b"]},
         token=world.tokens["fac_a"])
+    # hub B consents to the introduction of its social enterprise
+    assert http.post(f"/api/v1/matches/{match['id']}/consent", json={"consent": True},
+                     token=world.tokens["fac_b"])[0] == 201
     for step in ("accepted", "introduced"):
         _, _, now = http.get(f"/api/v1/matches/{match['id']}", token=world.tokens["fac_a"])
         http.post(f"/api/v1/matches/{match['id']}/decisions",

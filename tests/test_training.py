@@ -85,6 +85,26 @@ def test_each_outcome_teaches_its_grade(status, reason, grade):
     assert grade_of(match) == grade
 
 
+@pytest.mark.parametrize(("stream", "capacity", "reason", "grade"), [
+    (True, True, None, 2), (True, None, None, 1), (None, True, None, 1),
+    (True, False, "too_far", 1), (False, None, "wrong_material", 0), (None, None, None, None),
+])
+def test_the_parties_interest_teaches_before_the_facilitator_decides(stream, capacity, reason,
+                                                                     grade):
+    match = Match(status="proposed", stream_interest=stream, capacity_interest=capacity)
+    match.decisions = [Decision(from_status=None, to_status="proposed")] + [
+        Decision(from_status="proposed", to_status="not_for_us", reason_code=reason,
+                 party="capacity")] * (reason is not None)
+    assert grade_of(match) == grade
+
+
+def test_the_facilitators_decision_outweighs_the_parties():
+    match = Match(status="rejected", stream_interest=True, capacity_interest=True)
+    match.decisions = [Decision(from_status="proposed", to_status="rejected",
+                                reason_code="wrong_material")]
+    assert grade_of(match) == 0
+
+
 def test_judged_pairs_count_unjudged_suggestions_as_grade_zero():
     features = dict.fromkeys(FEATURES, 0.5)
     pairs = pairs_from_judgments({"s-1": [("c-1", features), ("c-2", features)]},

@@ -20,7 +20,7 @@ from api.db import db_session
 from api.openapi import Blueprint
 from api.schemas import AnalysisIn, AnalysisOut, QueueArgs, SuggestionArgs, SuggestionOut
 from api.suggestion_index import suggestion_service
-from matchmaker import scoping
+from matchmaker import review_queue, scoping
 from matchmaker.analysis import Analysis, analyse
 from matchmaker.engine.ranker import Suggestion
 from matchmaker.errors import PermissionDenied
@@ -106,6 +106,17 @@ class HubQueue(MethodView):
             raise PermissionDenied(f"only the facilitators of hub {hub_id} see its queue")
         queue = suggestion_service().hub_queue(session, hub.id, args["k"], args["per_stream"],
                                                _language(args))
+        chosen = review_queue.QueueFilter(args["material"], args["service"],
+                                          args["municipality"], args["q"],
+                                          args.get("max_km"), args.get("min_score"))
+        if chosen != review_queue.QueueFilter():
+            streams = {s.id: s for s in session.scalars(sa.select(Stream).where(
+                Stream.id.in_({q.stream_id for q in queue})))}
+            capacities = {c.id: c for c in session.scalars(sa.select(Capacity).where(
+                Capacity.id.in_({q.capacity_id for q in queue})))}
+            queue = [q for q in queue if q.stream_id in streams and q.capacity_id in capacities
+                     and chosen.keeps(streams[q.stream_id], capacities[q.capacity_id],
+                                      q.suggestion)]
         return _views([(q.stream_id, q.capacity_id, q.suggestion) for q in queue], Capacity)
 
 

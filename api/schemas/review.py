@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from matchmaker import limits
+from matchmaker.review_queue import INTEREST_FILTERS
 from matchmaker.workflow import REASON_CODES
 from models import MATCH_STATUSES
 
@@ -18,10 +19,16 @@ class MatchIn(Schema):
 
 class DecisionOut(Schema):
     id = fields.Integer(dump_only=True)
+    match_id = fields.Integer(dump_only=True)
     user_id = fields.Integer(dump_only=True, allow_none=True)
     at = fields.DateTime(dump_only=True)
     from_status = fields.String(dump_only=True, allow_none=True)
-    to_status = fields.String(dump_only=True)
+    to_status = fields.String(dump_only=True, metadata={
+        "description": "the new status; for a voice: interested, not_for_us, consented, "
+                       "refused"})
+    party = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "whose voice: stream, capacity (the parties), partner_hub (the "
+                       "capacity's hub); null for the deciding hub's transitions"})
     reason_code = fields.String(dump_only=True, allow_none=True)
     note = fields.String(dump_only=True, metadata={
         "description": "the facilitator's internal note: shown to the hubs only"})
@@ -46,6 +53,14 @@ class MatchOut(Schema):
     estimated_fte = fields.Float(dump_only=True, allow_none=True)
     completed_volume_kg = fields.Float(dump_only=True, allow_none=True)
     new_service = fields.Boolean(dump_only=True, allow_none=True)
+    stream_interest = fields.Boolean(dump_only=True, allow_none=True, metadata={
+        "description": "the company: true interested, false not for us, null not said"})
+    capacity_interest = fields.Boolean(dump_only=True, allow_none=True, metadata={
+        "description": "the social enterprise, as stream_interest"})
+    partner_hub_id = fields.Integer(dump_only=True, allow_none=True, metadata={
+        "description": "the capacity's hub when another hub decides: it consents to the "
+                       "introduction"})
+    partner_consent = fields.Boolean(dump_only=True, allow_none=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
     decisions = fields.List(fields.Nested(DecisionOut), dump_only=True)
@@ -57,6 +72,33 @@ class MatchArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(MATCH_STATUSES))
     stream = Id()
     capacity = Id()
+    interest = fields.String(validate=validate.OneOf(INTEREST_FILTERS), metadata={
+        "description": "both parties interested, one of them, or one said not for us"})
+    sort = fields.String(load_default="newest", validate=validate.OneOf(("newest", "interest")),
+                         metadata={"description": "interest: mutual interest first"})
+
+
+class QueueDecisionIn(Schema):
+    pairs = fields.List(fields.Nested(MatchIn), required=True,
+                        validate=validate.Length(min=1, max=100))
+    to_status = fields.String(required=True, validate=validate.OneOf(("proposed", "rejected")),
+                              metadata={"description": "proposed: take into review; rejected: "
+                                                       "take and reject with reason_code"})
+    reason_code = fields.String(allow_none=True, validate=validate.OneOf(REASON_CODES))
+    note = fields.String(load_default="", validate=TEXT,
+                         metadata={"description": "internal: stays with the hubs"})
+
+
+class InterestIn(Schema):
+    stream_id = Id(required=True)
+    capacity_id = Id(required=True)
+    interested = fields.Boolean(required=True)
+    reason_code = fields.String(allow_none=True, validate=validate.OneOf(REASON_CODES),
+                                metadata={"description": "required when not interested"})
+
+
+class ConsentIn(Schema):
+    consent = fields.Boolean(required=True)
 
 
 class AgreementIn(Schema):
@@ -91,6 +133,15 @@ class SuggestionArgs(Schema):
 
 class QueueArgs(SuggestionArgs):
     per_stream = fields.Integer(load_default=3, validate=validate.Range(min=1, max=10))
+    material = fields.String(load_default="", validate=validate.Length(max=64))
+    service = fields.String(load_default="", validate=validate.Length(max=64))
+    municipality = fields.String(load_default="", validate=validate.Length(max=128), metadata={
+        "description": "of either item's site or either organisation"})
+    q = fields.String(load_default="", validate=validate.Length(max=200), metadata={
+        "description": "in either title or either organisation's name"})
+    max_km = Number(limits.MAX_RADIUS_KM, metadata={
+        "description": "distance at most; a pair of unknown distance is left out"})
+    min_score = Number(100.0)
 
 
 class ReasonOut(Schema):

@@ -22,6 +22,7 @@ def install(app: Flask) -> None:
         items,
         maps,
         onboarding,
+        parties,
         programme,
         reports,
         review,

@@ -26,7 +26,7 @@ from api.web.common import bp, form_number, page, signed_in
 from api.web.i18n import colon, page_language, vocabulary_label
 from api.web.places import coarsest, location_errors, location_values
 from api.web.plot import coordinate_plot, place_of
-from matchmaker import limits, registration, scoping, taxonomy
+from matchmaker import limits, parties, registration, scoping, taxonomy, workflow
 from matchmaker.analysis import Analysis, analyse
 from matchmaker.places import PlaceError
 from matchmaker.places.names import key
@@ -284,4 +284,7 @@ def proposals(kind: str, item_id: int) -> tuple[str, int]:
               for other, _s in pairs]
     precisions = [coarsest(own.precision, p.precision) for p in others]
     return page("proposals.html", kind=kind, item=item, pairs=pairs,
-                precisions=precisions, plot=coordinate_plot([own] + others))
+                precisions=precisions, plot=coordinate_plot([own] + others),
+                voices=parties.own_voices(session, item, [o.id for o, _s in pairs]),
+                asks=item.organisation_id == user.organisation_id,
+                reason_codes=workflow.REASON_CODES)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -20,7 +20,7 @@ from api.web.common import bp, form_day, form_number, form_weight_kg, page, sign
 from api.web.i18n import page_language
 from api.web.places import coarsest
 from api.web.plot import coordinate_plot, place_of
-from matchmaker import limits, scoping, taxonomy, workflow
+from matchmaker import limits, review_queue, scoping, taxonomy, workflow
 from matchmaker.catalogue import to_doc
 from matchmaker.engine.ranker import Suggestion
 from matchmaker.errors import Conflict, NotFound, ValidationError
@@ -29,6 +29,9 @@ from models import Capacity, Hub, Match, Organisation, Stream
 
 QUEUE_LENGTH = 60
 PER_STREAM = 3
+MATCHES_PER_PAGE = 25
+QUEUE_ARGS = ("material", "service", "municipality", "q", "max_km", "min_score", "status",
+              "interest", "page")
 # A pair the engine does not rank at all (a facilitator's own idea) is still taken.
 
 
@@ -48,19 +51,43 @@ def decidable_match(match_id: int) -> Match:
     return match
 
 
-def _passes(stream: Stream, capacity: Capacity, filters: dict[str, str]) -> bool:
-    material, service = filters["material"], filters["service"]
-    municipality, text = filters["municipality"], filters["q"]
-    # asking for a parent (textiles) finds its children (workwear), as in the API
-    if material and not any(material == m or material in taxonomy.material_ancestors(m)
-                            for m in stream.materials + capacity.materials):
-        return False
-    if service and service not in stream.services_wanted + capacity.services:
-        return False
-    where = stream.municipality or stream.organisation.municipality or ""
-    if municipality and municipality.lower() not in where.lower():
-        return False
-    return not text or text.lower() in f"{stream.title} {capacity.title}".lower()
+def _filter() -> review_queue.QueueFilter:
+    args = request.args
+
+    def number(key: str, maximum: float) -> float | None:
+        # a filter typed wrong filters nothing, as an empty one
+        value = args.get(key, "").strip().replace(",", ".")
+        try:
+            found = float(value) if value else None
+        except ValueError:
+            return None
+        return found if found is not None and 0 <= found <= maximum else None
+
+    return review_queue.QueueFilter(
+        *(args.get(key, "").strip() for key in ("material", "service", "municipality", "q")),
+        max_km=number("max_km", limits.MAX_RADIUS_KM), min_score=number("min_score", 100.0))
+
+
+def _in_review(hub: Hub, status: str, interest: str, page_number: int
+               ) -> tuple[list[Match], dict[str, int], int, int]:
+    """One page of the hub's matches (mutual interest first), the count per status (of the
+    interest asked for), the page shown and the number of pages."""
+    session = db_session()
+    query = sa.select(Match).where(Match.hub_id == hub.id)
+    if interest:
+        query = query.where(review_queue.interest_is(interest))
+    counts = dict(session.execute(query.with_only_columns(Match.status, sa.func.count())
+                                  .group_by(Match.status)).all())
+    if status:
+        query = query.where(Match.status == status)
+    shown = counts.get(status, 0) if status else sum(counts.values())
+    pages = max(1, -(-shown // MATCHES_PER_PAGE))
+    page_number = min(max(page_number, 1), pages)
+    matches = session.scalars(query.order_by(review_queue.by_interest(), Match.updated_at.desc(),
+                                             Match.id.desc())
+                              .limit(MATCHES_PER_PAGE)
+                              .offset((page_number - 1) * MATCHES_PER_PAGE)).all()
+    return matches, counts, page_number, pages
 
 
 @bp.get("/hubs/<int:hub_id>/queue")
@@ -73,23 +100,72 @@ def queue(hub_id: int) -> tuple[str, int]:
         sa.select(Stream).where(Stream.id.in_({q.stream_id for q in found})))}
     capacities = {c.id: c for c in session.scalars(
         sa.select(Capacity).where(Capacity.id.in_({q.capacity_id for q in found})))}
-    filters = {key: request.args.get(key, "").strip()
-               for key in ("material", "service", "municipality", "q")}
+    chosen = _filter()
     rows = [(streams[q.stream_id], capacities[q.capacity_id], q.suggestion) for q in found
             if q.stream_id in streams and q.capacity_id in capacities]
-    rows = [r for r in rows if _passes(r[0], r[1], filters)]
+    rows = [r for r in rows if chosen.keeps(*r)]
     status = request.args.get("status", "")
-    in_review = sa.select(Match).where(Match.hub_id == hub.id).order_by(Match.updated_at.desc())
-    if status:
-        in_review = in_review.where(Match.status == status)
-    # matches of other hubs' streams with this hub's capacities: read along, not decided here
+    status = status if status in workflow.TRANSITIONS else ""
+    interest = request.args.get("interest", "")
+    interest = interest if interest in review_queue.INTEREST_FILTERS else ""
+    matches, counts, page_number, pages = _in_review(hub, status, interest,
+                                                     request.args.get("page", 1, type=int))
+    # matches of other hubs' streams with this hub's capacities: read along and consent
     elsewhere = sa.select(Match).join(Capacity, Match.capacity_id == Capacity.id).join(
         Organisation, Capacity.organisation_id == Organisation.id).where(
-        Organisation.hub_id == hub.id, Match.hub_id != hub.id).order_by(Match.updated_at.desc())
+        Organisation.hub_id == hub.id, Match.hub_id != hub.id).order_by(
+        Match.updated_at.desc())
+    filters = {"material": chosen.material, "service": chosen.service,
+               "municipality": chosen.municipality, "q": chosen.text,
+               "max_km": "" if chosen.max_km is None else f"{chosen.max_km:g}",
+               "min_score": "" if chosen.min_score is None else f"{chosen.min_score:g}"}
     return page("queue.html", hub=hub, rows=rows, filters=filters, status_filter=status,
-                elsewhere=session.scalars(elsewhere).all(),
-                statuses=tuple(workflow.TRANSITIONS), matches=session.scalars(in_review).all(),
+                interest_filter=interest,
+                elsewhere=session.scalars(elsewhere).all(), counts=counts, pages=pages,
+                page_number=page_number,
+                statuses=tuple(workflow.TRANSITIONS), matches=matches,
+                reason_codes=workflow.REASON_CODES, party_reasons=_party_reasons(matches),
                 materials=taxonomy.MATERIALS, services=taxonomy.SERVICES)
+
+
+def _party_reasons(matches: list[Match]) -> dict[int, str]:
+    """Per proposed match a party said is not for them: the reason it gave last, for the
+    facilitator to confirm as the rejection."""
+    said = {}
+    for match in matches:
+        if match.status == "proposed" and False in (match.stream_interest,
+                                                     match.capacity_interest):
+            said[match.id] = next((d.reason_code for d in reversed(match.decisions)
+                                   if d.to_status == "not_for_us"), "other")
+    return said
+
+
+@bp.post("/hubs/<int:hub_id>/queue/decide")
+def decide_from_queue(hub_id: int) -> Response:
+    """Take or reject the ticked pairs (or one card's pair) without opening them."""
+    hub = facilitated_hub(hub_id)
+    session, user = db_session(), signed_in()
+    to_status = request.form.get("to_status", "")
+    reason = request.form.get("reason_code") or None
+    pairs = []
+    for value in request.form.getlist("pair"):
+        stream_id, _sep, capacity_id = value.partition(":")
+        if not (stream_id.isdigit() and capacity_id.isdigit()):
+            raise NotFound(f"pair {value} not found")
+        pairs.append((scoping.load(session, user, Stream, int(stream_id)),
+                      scoping.load(session, user, Capacity, int(capacity_id))))
+    if not pairs:
+        flash(_("Tick the suggestions first."))
+    elif to_status == "rejected" and reason not in workflow.REASON_CODES:
+        flash(_("Choose why these suggestions are rejected."))
+    else:
+        done = review_queue.decide_pairs(session, suggestion_service(), user, hub, pairs,
+                                         to_status, reason)
+        session.commit()
+        flash(_("Suggestions rejected: %(num)d.", num=len(done)) if to_status == "rejected"
+              else _("Suggestions taken into review: %(num)d.", num=len(done)))
+    return redirect(url_for("web.queue", hub_id=hub.id, **{
+        k: v for k, v in request.args.items() if k in QUEUE_ARGS}))
 
 
 @bp.post("/hubs/<int:hub_id>/take")
@@ -142,9 +218,14 @@ def _match_page(match: Match, status: int = 200, errors: dict[str, str] | None =
     draft = workflow.draft_agreement(stream, dt.date.today())
     steps = workflow.TRANSITIONS[match.status] if decides else ()
     uncontactable = workflow.parties_without_contact(match) if "introduced" in steps else []
-    return page("match.html", status, uncontactable=uncontactable, match=match, pair=_pair(match.stream_id, match.capacity_id),
+    partner = workflow.partner_hub_id(match)
+    return page("match.html", status, uncontactable=uncontactable, match=match,
+                partner_hub=session.get(Hub, partner) if partner else None,
+                consent_missing=workflow.consent_missing(match, user),
+                gives_consent=partner is not None and scoping.facilitates(user, partner),
+                pair=_pair(match.stream_id, match.capacity_id),
                 plot=plot, read=read, precision=coarsest(*(p.precision for p in places)),
-                next_steps=workflow.TRANSITIONS[match.status] if decides else (),
+                next_steps=steps,
                 decides=decides, contacts_shown=contacts_shown, own_hub=own_hub,
                 reason_codes=workflow.REASON_CODES, errors=errors or {},
                 form=request.form if request.method == "POST" else _drafted(draft), draft=draft)

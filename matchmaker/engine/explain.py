@@ -74,6 +74,10 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "social_impact": ("social_impact",),
     "availability": ("availability_conflict",),
 }
+# Reasons that say a hard limit is broken (outside the service radius, a required
+# certificate missing, not enough capacity): a card never hides them behind its limit.
+CONSTRAINT_BREAKING: tuple[str, ...] = ("beyond_radius", "certification_missing",
+                                        "capacity_partial")
 # contributions smaller than this are not worth saying aloud
 MIN_CONTRIBUTION = 0.02
 
@@ -168,3 +172,8 @@ def explain(stream: StreamDoc, capacity: CapacityDoc, contributions: dict[str, f
         reasons.append(_reason("availability_conflict", part["availability"], language))
     reasons.sort(key=lambda r: -abs(r.contribution))
     return reasons
+
+
+def card_reasons(reasons: list[Reason], limit: int) -> list[Reason]:
+    """The strongest `limit` reasons, and after them every constraint-breaking one."""
+    return reasons[:limit] + [r for r in reasons[limit:] if r.code in CONSTRAINT_BREAKING]

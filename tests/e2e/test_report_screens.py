@@ -34,7 +34,7 @@ def _history(session, service) -> None:
     partner for its first streams, and the programme's targets; all dated in YEAR."""
     import sqlalchemy as sa
 
-    from matchmaker import activities, workflow
+    from matchmaker import activities, parties, workflow
     from matchmaker.accounts import hash_password
     from matchmaker.reports import targets
     from matchmaker.suggestions import take_pair
@@ -61,6 +61,9 @@ def _history(session, service) -> None:
         best = service.for_stream(session, stream.id, 1)[0]
         match = take_pair(session, service, facilitator, stream,
                           session.get(Capacity, int(best.target_id)))
+        if workflow.partner_hub_id(match) is not None:  # the capacity's hub consents first
+            parties.consent(session, session.get(Hub, workflow.partner_hub_id(match))
+                            .facilitators[0], match, True)
         day = dt.date(YEAR, 2 + 3 * n, 10)
         for step, details in (("accepted", {}), ("introduced", {}), ("agreed", {
                 "agreement": workflow.Agreement(1200.0 * (n + 1), day, dt.date(YEAR, 12, 31),
