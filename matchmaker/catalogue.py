@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 from models import Capacity, Organisation, Stream
 
 from .engine.documents import CapacityDoc, Doc, StreamDoc, enrich
+from .stages import stage
 
 ITEM_MODELS: dict[str, type[Stream] | type[Capacity]] = {"stream": Stream, "capacity": Capacity}
 MATCHABLE_STATUS = "published"
@@ -65,7 +66,8 @@ def capacity_doc(capacity: Capacity) -> CapacityDoc:
 def to_doc(item: Stream | Capacity) -> Doc:
     """The engine's view of an item, with empty structured fields inferred from its text."""
     doc = stream_doc(item) if isinstance(item, Stream) else capacity_doc(item)
-    return enrich(doc)
+    with stage("analysis"):
+        return enrich(doc)
 
 
 Mark = tuple[datetime, datetime]

@@ -52,6 +52,7 @@ from .engine.ranker import Ranker, Scope, Suggestion
 from .engine.scorer import DefaultScorer
 from .errors import NotFound
 from .mail import Mail
+from .stages import stage
 from .vector_store import (
     Progress,
     SyncReport,
@@ -162,7 +163,8 @@ class SuggestionService:
             else:
                 missing.append(i)
         if missing:
-            out[missing] = self.embedder.encode([texts[i] for i in missing])
+            with stage("embedding"):
+                out[missing] = self.embedder.encode([texts[i] for i in missing])
             if store:
                 store_vectors(session, self.embedder.name, kind,
                               ((int(docs[i].id), texts[i], out[i]) for i in missing), stored)
@@ -172,7 +174,7 @@ class SuggestionService:
     # -- keeping the ranker fresh -----------------------------------------
     def refresh(self, session: Session, *, force: bool = False) -> bool:
         """Bring the ranker up to date with the database; True when anything changed."""
-        with self._lock:
+        with self._lock, stage("refresh"):
             now = time.monotonic()
             if not force and self._ranker is not None and now - self._checked_at < self.refresh_seconds:
                 return False
@@ -197,6 +199,8 @@ class SuggestionService:
                 self._full_check_at = now
             if changed:
                 self._cache.clear()
+                # the lexical indexes take the edits now, not in the next query's search
+                self._ranker.prepare()
             self._version = version
             return changed
 
