@@ -132,6 +132,12 @@ class Ranker:
         for lexical in self._lexical.values():
             lexical.prepare()
 
+    def vector(self, kind: str, doc_id: str) -> np.ndarray | None:
+        """The unit vector held for a doc, None when the doc is not held."""
+        side = self._side(kind)
+        row = side.row_of.get(doc_id)
+        return None if row is None else side.vectors[row]
+
     def get(self, kind: str, doc_id: str) -> Doc:
         side = self._side(kind)
         if doc_id not in side.row_of:
