@@ -17,6 +17,7 @@ from models import Capacity, Organisation, Stream
 
 from .engine.documents import CapacityDoc, Doc, StreamDoc, enrich
 from .stages import stage
+from .stored_analysis import stored_analysis
 
 ITEM_MODELS: dict[str, type[Stream] | type[Capacity]] = {"stream": Stream, "capacity": Capacity}
 MATCHABLE_STATUS = "published"
@@ -64,8 +65,12 @@ def capacity_doc(capacity: Capacity) -> CapacityDoc:
 
 
 def to_doc(item: Stream | Capacity) -> Doc:
-    """The engine's view of an item, with empty structured fields inferred from its text."""
+    """The engine's view of an item, with empty structured fields inferred from its text
+    (by the analysis stored when it was written, when that was made for this text)."""
     doc = stream_doc(item) if isinstance(item, Stream) else capacity_doc(item)
+    stored = stored_analysis(item)
+    if stored is not None:
+        return enrich(doc, analyse=lambda *args, **kwargs: stored)
     with stage("analysis"):
         return enrich(doc)
 

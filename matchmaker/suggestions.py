@@ -53,6 +53,7 @@ from .engine.scorer import DefaultScorer
 from .errors import NotFound
 from .mail import Mail
 from .stages import stage
+from .stored_analysis import store_missing
 from .vector_store import (
     Progress,
     SyncReport,
@@ -133,6 +134,7 @@ class SuggestionService:
         """Embed every new or changed item into the vector store (the caller commits)."""
         reports = {}
         for kind in KINDS:
+            store_missing(session, ITEM_MODELS[kind])
             items = load_items(session, kind, change_marks(session, kind))
             docs = [to_doc(item) for item in items]
             reports[kind] = sync_vectors(
