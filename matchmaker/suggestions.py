@@ -210,10 +210,12 @@ class SuggestionService:
             if version != self._version:
                 full = now - self._full_check_at >= self.full_check_seconds
                 for kind in KINDS:
-                    gone, moved = (self._compare_all(session, kind) if full
-                                   else self._compare_recent(session, kind))
+                    with stage("changes"):
+                        gone, moved = (self._compare_all(session, kind) if full
+                                       else self._compare_recent(session, kind))
                     if gone:
-                        self._ranker.remove(kind, [str(i) for i in gone])
+                        with stage("indexing"):
+                            self._ranker.remove(kind, [str(i) for i in gone])
                         self._awaiting[kind].difference_update(gone)
                     changed = self._load(session, kind, moved, wait=not first) or changed
                     changed = changed or bool(gone)
@@ -229,7 +231,8 @@ class SuggestionService:
             if changed:
                 self._cache.clear()
                 # the lexical indexes take the edits now, not in the next query's search
-                self._ranker.prepare()
+                with stage("indexing"):
+                    self._ranker.prepare()
             return changed
 
     def _load(self, session: Session, kind: str, ids: list[int], *, wait: bool) -> bool:
@@ -243,9 +246,10 @@ class SuggestionService:
         assert self._ranker is not None
         if not ids:
             return False
-        items = load_items(session, kind, ids)
-        docs = [to_doc(item) for item in items]
-        vectors, missing = self._stored_vectors(session, kind, docs)
+        with stage("loading"):
+            items = load_items(session, kind, ids)
+            docs = [to_doc(item) for item in items]
+            vectors, missing = self._stored_vectors(session, kind, docs)
         if wait and missing:
             young, keep, to_embed = utcnow() - VECTOR_GRACE, [], []
             for i, (item, doc) in enumerate(zip(items, docs, strict=True)):
@@ -260,7 +264,8 @@ class SuggestionService:
                 keep.append(i)
             docs, vectors, missing = [docs[i] for i in keep], vectors[keep], to_embed
         self._embed(session, kind, docs, vectors, missing, store=False)
-        self._ranker.upsert(docs, vectors)
+        with stage("indexing"):
+            self._ranker.upsert(docs, vectors)
         return bool(docs)
 
     def _compare_all(self, session: Session, kind: str) -> tuple[list[int], list[int]]:
