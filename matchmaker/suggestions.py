@@ -5,7 +5,8 @@ and capacities of every hub (matching crosses hub borders) with their stored
 vectors, and afterwards looks at the database's index version before each use
 (at most every `refresh_seconds`): when another process wrote, it reads the items
 whose timestamps moved since it last looked (with a margin for transactions that
-committed late), reloads those and drops the ones that are gone; a count check, and a
+committed late), reloads those and drops the ones that are gone; a count check (at most
+every `count_check_seconds`: counting reads every published row), and a
 full comparison every `full_check_seconds`, catch what a timestamp cannot show (a
 deleted row, a long import). A process
 that writes calls `index_items` in its own transaction, so its vectors are
@@ -97,10 +98,14 @@ def _scope(hub_ids: Iterable[int] | None, organisation_ids: Iterable[int] | None
 class SuggestionService:
     def __init__(self, embedder: Embedder, *, max_per_organisation: int = 2,
                  ann_threshold: int = DEFAULT_ANN_THRESHOLD, refresh_seconds: float = 0.5,
-                 full_check_seconds: float = 300.0, scorer=None) -> None:
+                 full_check_seconds: float = 300.0, count_check_seconds: float = 5.0,
+                 scorer=None) -> None:
         self.embedder = embedder
         self.refresh_seconds = refresh_seconds
         self.full_check_seconds = full_check_seconds
+        # counting the published items reads all of them: not on every refresh
+        self.count_check_seconds = count_check_seconds
+        self._counted_at: dict[str, float] = {kind: -float("inf") for kind in KINDS}
         self._options = {"max_per_organisation": max_per_organisation,
                          "ann_threshold": ann_threshold, "scorer": scorer}
         self._ranker: Ranker | None = None
@@ -293,6 +298,10 @@ class SuggestionService:
             elif held.get(item_id) != mark:
                 held[item_id] = mark
                 moved.append(item_id)
+        now = time.monotonic()
+        if now - self._counted_at[kind] < self.count_check_seconds:
+            return gone, moved
+        self._counted_at[kind] = now
         if len(held) != matchable_count(session, kind):  # a row deleted, or committed late
             more_gone, more_moved = self._compare_all(session, kind)
             return gone + more_gone, moved + more_moved

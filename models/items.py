@@ -43,8 +43,9 @@ class _Item:
         sa.String(16), default="published", index=True, sort_order=-1
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow, sort_order=-1)
+    # indexed: the workers look for what changed since their last look (catalogue)
     updated_at: Mapped[datetime] = mapped_column(
-        default=utcnow, onupdate=utcnow, sort_order=-1
+        default=utcnow, onupdate=utcnow, index=True, sort_order=-1
     )
     version: Mapped[int] = mapped_column(sort_order=-1)
     # What the text analysis read in title + description when the item was written, and

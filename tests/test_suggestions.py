@@ -209,7 +209,8 @@ def test_a_deleted_row_and_a_late_commit_are_caught_by_the_count(
     demo_session.execute(sa.update(Organisation).where(Organisation.id == organisation_id)
                          .values(updated_at=now - timedelta(hours=5)))
     demo_session.commit()
-    reader = SuggestionService(embedder, refresh_seconds=0, full_check_seconds=3600)
+    reader = SuggestionService(embedder, refresh_seconds=0, full_check_seconds=3600,
+                               count_check_seconds=0)
     stream = _by_external(demo_session, Stream, "s-001")
     held = _capacity_ids(reader, demo_session, stream.id)
     full_reads = []

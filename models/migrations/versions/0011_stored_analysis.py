@@ -1,4 +1,5 @@
-"""The text analysis of a stream or capacity, stored when it is written.
+"""The text analysis of a stream or capacity, stored when it is written; indexes on the
+timestamps the workers look for recent changes by.
 
 Revision ID: 0011_stored_analysis
 Revises: 0008_reports
@@ -23,9 +24,13 @@ def upgrade() -> None:
     for table in _TABLES:
         op.add_column(table, sa.Column("analysis", sa.JSON(), nullable=True))
         op.add_column(table, sa.Column("analysis_key", sa.String(length=64), nullable=True))
+    for table in (*_TABLES, "organisations"):
+        op.create_index(f"ix_{table}_updated_at", table, ["updated_at"])
 
 
 def downgrade() -> None:
+    for table in (*_TABLES, "organisations"):
+        op.drop_index(f"ix_{table}_updated_at", table_name=table)
     for table in _TABLES:
         op.drop_column(table, "analysis_key")
         op.drop_column(table, "analysis")
