@@ -99,10 +99,10 @@ def recent_changes(session: Session, kind: str, since: datetime) -> dict[int, Ma
     model = ITEM_MODELS[kind]
     query = (sa.select(model.id, model.updated_at, Organisation.updated_at, model.status)
              .join(Organisation, model.organisation_id == Organisation.id))
-    # two queries, each on its timestamp's index: an OR across the join reads every row
+    # two queries, each on its timestamp's index (an OR across the join reads every row);
+    # an item found by both comes twice, alike
     rows = [*session.execute(query.where(model.updated_at > since)),
-            *session.execute(query.where(Organisation.updated_at > since,
-                                         model.updated_at <= since))]
+            *session.execute(query.where(Organisation.updated_at > since))]
     return {item_id: (item_at, org_at) if status == MATCHABLE_STATUS else None
             for item_id, item_at, org_at, status in rows}
 
