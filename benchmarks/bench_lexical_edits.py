@@ -51,7 +51,8 @@ def measure(index_class: type, texts: list[str], edits: list[str]) -> dict:
             "query_p99_ms": round(float(np.percentile(q, 99)), 2),
             "edit_p50_ms": round(float(np.median(e)), 2),
             "edit_p99_ms": round(float(np.percentile(e, 99)), 2),
-            "edit_max_ms": round(float(e.max()), 1), "edits_total_s": round(e.sum() / 1000, 2)}
+            "edit_max_ms": round(float(e.max()), 1),
+            "edits_total_s": round(float(e.sum()) / 1000, 2)}
 
 
 def main() -> None:
