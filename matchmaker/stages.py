@@ -26,6 +26,11 @@ def start() -> dict[str, float]:
     return record
 
 
+def stop() -> None:
+    """Close this context's record: the stages that follow are not counted."""
+    _record.set(None)
+
+
 def add(name: str, seconds: float) -> None:
     """Count `seconds` under `name` in the current record (if any)."""
     record = _record.get()

@@ -13,6 +13,7 @@ Only what `enrich` uses is kept: ids, confidences and numbers, not the words the
 from __future__ import annotations
 
 import hashlib
+import logging
 from importlib import resources
 from typing import Any
 
@@ -26,6 +27,7 @@ from .analysis import Analysis, Suggestion, analyse
 from .engine.documents import join_text
 from .quantities import QuantitySuggestion
 
+logger = logging.getLogger(__name__)
 # Bump when `analyse` reads differently; changes to its data files are caught by their digest.
 ANALYSER_VERSION = "1"
 
@@ -89,8 +91,14 @@ def stored_analysis(item: Stream | Capacity) -> Analysis | None:
 def _store(item: Stream | Capacity) -> None:
     text, key = _key_of(item)
     if item.analysis_key != key or item.analysis is None:
-        item.analysis = to_json(analyse(text, item.language, role=_ROLES[type(item)]))
-        item.analysis_key = key
+        try:
+            result = to_json(analyse(text, item.language, role=_ROLES[type(item)]))
+        except Exception:  # the write must not fail for its cache: readers analyse it then
+            logger.exception("analysing %s %s failed; stored without its analysis",
+                             type(item).__name__, item.id)
+            item.analysis = item.analysis_key = None
+            return
+        item.analysis, item.analysis_key = result, key
 
 
 @event.listens_for(Session, "before_flush")

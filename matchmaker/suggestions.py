@@ -256,15 +256,15 @@ class SuggestionService:
             docs = [to_doc(item) for item in items]
             vectors, missing = self._stored_vectors(session, kind, docs)
         if wait and missing:
-            young, keep, to_embed = utcnow() - VECTOR_GRACE, [], []
+            young, keep, to_embed, unstored = utcnow() - VECTOR_GRACE, [], [], set(missing)
             for i, (item, doc) in enumerate(zip(items, docs, strict=True)):
-                if i in missing and item.updated_at > young:
+                if i in unstored and item.updated_at > young:
                     self._awaiting[kind].add(item.id)
                     held = self._ranker.vector(kind, doc.id)
                     if held is None:
                         continue
                     vectors[i] = held
-                elif i in missing:
+                elif i in unstored:
                     to_embed.append(len(keep))
                 keep.append(i)
             docs, vectors, missing = [docs[i] for i in keep], vectors[keep], to_embed

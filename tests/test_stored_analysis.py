@@ -71,3 +71,15 @@ def test_a_stale_analysis_is_not_used_and_index_stores_it_without_moving_anythin
     fresh = _fresh(capacity)
     _no_analysis(monkeypatch)
     assert to_doc(capacity) == fresh
+
+
+def test_an_item_is_written_even_when_its_analysis_fails(demo, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("analyser down")
+    monkeypatch.setattr(stored_analysis, "analyse", broken)
+    stream = demo.scalars(sa.select(Stream).where(Stream.external_id == "s-001")).one()
+    stream.description = "Wij hebben 40 oude fietsen staan."
+    demo.commit()
+    assert stream.analysis is None and stream.analysis_key is None
+    monkeypatch.undo()
+    assert to_doc(stream) == _fresh(stream)

@@ -49,6 +49,8 @@ def _send_timing(response: Response) -> Response:
             stages.add("serialisation", now - g.view_done)
         stages.add("total", now - g.started)
         response.headers["Server-Timing"] = stages.server_timing(g.stages)
+        # the worker's next request (of any kind) starts without this record
+        stages.stop()
     return response
 
 
