@@ -129,7 +129,7 @@ def bench_hnsw(vectors: np.ndarray, queries: np.ndarray, k: int, truth: list[set
 
 def bench_lexical(n_texts: int, n_queries: int, k: int) -> dict:
     """Full fit of the character n-gram index, query latency, and the first query after
-    one edit (appended with the fitted vocabulary, no refit)."""
+    one edit (taken incrementally: the edited rows and the rows sharing their n-grams)."""
     texts, queries = hub_texts(n_texts, seed=2), hub_texts(n_queries, seed=3)
     index = LexicalIndex()
     start = time.perf_counter()

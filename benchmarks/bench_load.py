@@ -11,6 +11,7 @@ one JSON object.
     python benchmarks/bench_load.py --think 0              # clients without pauses
     python benchmarks/bench_load.py --database postgresql  # on TEST_DATABASE_URL
     python benchmarks/bench_load.py --smoke                # small data, 4 clients, 5 s
+    python benchmarks/bench_load.py --scale 0.2 --seconds 20   # a fifth of the data, 20 s
 """
 from __future__ import annotations
 
@@ -213,6 +214,8 @@ class Client:
                  rng: random.Random) -> None:
         self.connection = http.client.HTTPConnection(host, port, timeout=30)
         self.hub, self.decisions, self.rng = hub, decisions, rng
+        # the server's stages of the last response (its Server-Timing header), in seconds
+        self.stages: dict[str, float] = {}
 
     def request(self, method: str, path: str, token: str, body: Any = None) -> int:
         headers = {"Authorization": f"Bearer {token}"}
@@ -229,6 +232,7 @@ class Client:
             self.connection.request(method, path, body=payload, headers=headers)
             response = self.connection.getresponse()
         response.read()
+        self.stages = parse_server_timing(response.getheader("Server-Timing", ""))
         if response.getheader("Connection", "").lower() == "close":
             self.connection.close()
         return response.status
@@ -264,6 +268,34 @@ class Client:
                                       "materials": [material]}), 201
 
 
+def parse_server_timing(header: str) -> dict[str, float]:
+    """'refresh;dur=1.20, candidates;dur=3.40' -> {"refresh": 0.0012, ...} (seconds)."""
+    out = {}
+    for part in header.split(","):
+        name, _, rest = part.strip().partition(";dur=")
+        if name and rest:
+            out[name] = float(rest) / 1000
+    return out
+
+
+def stage_summary(records: list[dict[str, float]]) -> dict[str, Any]:
+    """Per stage of the suggestion requests: p50/p95/p99 and mean (a stage a request did not
+    run counts as 0), and what the slowest 1% of requests (by server total) spent where."""
+    if not records:
+        return {}
+    names = sorted({name for record in records for name in record})
+    by_total = sorted(records, key=lambda r: r.get("total", 0.0))
+    tail = by_total[int(0.99 * len(by_total)):] or by_total[-1:]
+    out = {}
+    for name in names:
+        values = [r.get(name, 0.0) for r in records]
+        out[name] = {**_summary(values),
+                     "mean_ms": round(1000 * sum(values) / len(values), 2),
+                     "tail_mean_ms": round(1000 * sum(r.get(name, 0.0) for r in tail)
+                                           / len(tail), 2)}
+    return out
+
+
 def run_clients(base_url: str, plan: dict[str, Any], clients: int, seconds: float,
                 think: float = 0.0, seed: int = 11) -> dict[str, Any]:
     """`clients` threads sending the MIX for `seconds`; latencies and errors per kind.
@@ -283,6 +315,7 @@ def run_clients(base_url: str, plan: dict[str, Any], clients: int, seconds: floa
     kinds, weights = zip(*MIX, strict=True)
     latencies: dict[str, list[float]] = {kind: [] for kind in kinds}
     errors: list[str] = []
+    stage_records: list[dict[str, float]] = []
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
@@ -309,6 +342,8 @@ def run_clients(base_url: str, plan: dict[str, Any], clients: int, seconds: floa
             elapsed = time.perf_counter() - started
             with lock:
                 latencies[kind].append(elapsed)
+                if kind == "suggestions" and client.stages:
+                    stage_records.append(client.stages)
                 if status != expected:
                     errors.append(message)
             if think:
@@ -325,7 +360,8 @@ def run_clients(base_url: str, plan: dict[str, Any], clients: int, seconds: floa
     return {"clients": clients, "think_s": think, "seconds": round(wall, 1), "requests": total,
             "requests_per_s": round(total / wall, 1), "errors": len(errors),
             "error_samples": sorted(set(errors))[:10],
-            "by_type": {kind: _summary(values) for kind, values in latencies.items()}}
+            "by_type": {kind: _summary(values) for kind, values in latencies.items()},
+            "suggestion_stages": stage_summary(stage_records)}
 
 
 def burst(base_url: str, plan: dict[str, Any], clients: int) -> dict[str, Any]:
@@ -514,6 +550,9 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean pause of a client between requests in seconds "
                              "(0: back to back)")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="data size as a share of the full set (0.2: 400 organisations, "
+                             "2,000 streams, 1,000 capacities)")
     parser.add_argument("--smoke", action="store_true",
                         help="a small data set, 4 clients for 5 s (to check the benchmark runs)")
     parser.add_argument("--client", metavar="BASE_URL", help=argparse.SUPPRESS)
@@ -527,7 +566,7 @@ def main() -> None:
     if args.smoke:
         sizes, args.clients, args.seconds, args.think = SMOKE_SIZES, 4, 5, 0.05
     else:
-        sizes = FULL_SIZES
+        sizes = tuple(max(10, round(args.scale * n)) for n in FULL_SIZES)
     result = benchmark(args.database, sizes, args.clients, args.seconds, args.workers,
                        args.think)
     print(f"{result['database']}: {result['requests']} requests in {result['seconds']} s "
@@ -537,6 +576,10 @@ def main() -> None:
     for kind, figures in result["by_type"].items():
         print(f"  {kind:13} client {figures}")
         print(f"  {'':13} server {result['server_side'][kind]}")
+    print("  suggestion stages (server, ms; tail = mean over the slowest 1%):")
+    for name, figures in result["suggestion_stages"].items():
+        print(f"    {name:14} p50 {figures['p50_ms']:7} p99 {figures['p99_ms']:7} "
+              f"mean {figures['mean_ms']:7} tail {figures['tail_mean_ms']:7}")
     print(f"  {result['clients']} reads at the same instant: {result['burst']}")
     print(json.dumps(result))
 

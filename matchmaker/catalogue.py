@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session, joinedload
 from models import Capacity, Organisation, Stream
 
 from .engine.documents import CapacityDoc, Doc, StreamDoc, enrich
+from .stages import stage
+from .stored_analysis import stored_analysis
 
 ITEM_MODELS: dict[str, type[Stream] | type[Capacity]] = {"stream": Stream, "capacity": Capacity}
 MATCHABLE_STATUS = "published"
@@ -63,9 +65,14 @@ def capacity_doc(capacity: Capacity) -> CapacityDoc:
 
 
 def to_doc(item: Stream | Capacity) -> Doc:
-    """The engine's view of an item, with empty structured fields inferred from its text."""
+    """The engine's view of an item, with empty structured fields inferred from its text
+    (by the analysis stored when it was written, when that was made for this text)."""
     doc = stream_doc(item) if isinstance(item, Stream) else capacity_doc(item)
-    return enrich(doc)
+    stored = stored_analysis(item)
+    if stored is not None:
+        return enrich(doc, analyse=lambda *args, **kwargs: stored)
+    with stage("analysis"):
+        return enrich(doc)
 
 
 Mark = tuple[datetime, datetime]
@@ -90,11 +97,12 @@ def recent_changes(session: Session, kind: str, since: datetime) -> dict[int, Ma
     """Items of `kind` whose own or organisation's timestamp is after `since`: id -> mark,
     or None when the item is no longer matchable (closed, withdrawn, organisation gone)."""
     model = ITEM_MODELS[kind]
-    rows = session.execute(
-        sa.select(model.id, model.updated_at, Organisation.updated_at, model.status)
-        .join(Organisation, model.organisation_id == Organisation.id)
-        .where(sa.or_(model.updated_at > since, Organisation.updated_at > since))
-    )
+    query = (sa.select(model.id, model.updated_at, Organisation.updated_at, model.status)
+             .join(Organisation, model.organisation_id == Organisation.id))
+    # two queries, each on its timestamp's index (an OR across the join reads every row);
+    # an item found by both comes twice, alike
+    rows = [*session.execute(query.where(model.updated_at > since)),
+            *session.execute(query.where(Organisation.updated_at > since))]
     return {item_id: (item_at, org_at) if status == MATCHABLE_STATUS else None
             for item_id, item_at, org_at, status in rows}
 

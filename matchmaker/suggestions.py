@@ -5,7 +5,8 @@ and capacities of every hub (matching crosses hub borders) with their stored
 vectors, and afterwards looks at the database's index version before each use
 (at most every `refresh_seconds`): when another process wrote, it reads the items
 whose timestamps moved since it last looked (with a margin for transactions that
-committed late), reloads those and drops the ones that are gone; a count check, and a
+committed late), reloads those and drops the ones that are gone; a count check (at most
+every `count_check_seconds`: counting reads every published row), and a
 full comparison every `full_check_seconds`, catch what a timestamp cannot show (a
 deleted row, a long import). A process
 that writes calls `index_items` in its own transaction, so its vectors are
@@ -52,6 +53,8 @@ from .engine.ranker import Ranker, Scope, Suggestion
 from .engine.scorer import DefaultScorer
 from .errors import NotFound
 from .mail import Mail
+from .stages import stage
+from .stored_analysis import store_missing
 from .vector_store import (
     Progress,
     SyncReport,
@@ -65,6 +68,9 @@ from .vector_store import (
 # hosts' clocks differ a little: changes are looked for from this long before a worker's
 # previous look.
 LATE_COMMIT_MARGIN = timedelta(seconds=30)
+# How long a worker waits for the writer of a new or edited item to store its vector
+# before embedding the item itself (see SuggestionService._load).
+VECTOR_GRACE = timedelta(seconds=10)
 KINDS = ("stream", "capacity")
 CACHE_SIZE = 20_000
 # recorded as the scorer of a match the engine could not score (e.g. a closed capacity)
@@ -92,16 +98,22 @@ def _scope(hub_ids: Iterable[int] | None, organisation_ids: Iterable[int] | None
 class SuggestionService:
     def __init__(self, embedder: Embedder, *, max_per_organisation: int = 2,
                  ann_threshold: int = DEFAULT_ANN_THRESHOLD, refresh_seconds: float = 0.5,
-                 full_check_seconds: float = 300.0, scorer=None) -> None:
+                 full_check_seconds: float = 300.0, count_check_seconds: float = 5.0,
+                 scorer=None) -> None:
         self.embedder = embedder
         self.refresh_seconds = refresh_seconds
         self.full_check_seconds = full_check_seconds
+        # counting the published items reads all of them: not on every refresh
+        self.count_check_seconds = count_check_seconds
+        self._counted_at: dict[str, float] = {kind: -float("inf") for kind in KINDS}
         self._options = {"max_per_organisation": max_per_organisation,
                          "ann_threshold": ann_threshold, "scorer": scorer}
         self._ranker: Ranker | None = None
         self._marks: dict[str, dict[int, Mark]] = {kind: {} for kind in KINDS}
         # when each kind was last compared with the database (this process's clock)
         self._looked_at: dict[str, datetime | None] = {kind: None for kind in KINDS}
+        # ids of items written a moment ago whose writer has not stored their vector yet
+        self._awaiting: dict[str, set[int]] = {kind: set() for kind in KINDS}
         self._version = -1
         self._checked_at = 0.0
         self._full_check_at = -float("inf")
@@ -127,6 +139,7 @@ class SuggestionService:
         """Embed every new or changed item into the vector store (the caller commits)."""
         reports = {}
         for kind in KINDS:
+            store_missing(session, ITEM_MODELS[kind])
             items = load_items(session, kind, change_marks(session, kind))
             docs = [to_doc(item) for item in items]
             reports[kind] = sync_vectors(
@@ -137,68 +150,128 @@ class SuggestionService:
     def index_items(self, session: Session, kind: str, ids: Iterable[int]) -> None:
         """Store vectors for items this process just wrote and show them at once."""
         with self._lock:
+            ids = list(ids)
             items = [i for i in load_items(session, kind, ids) if i.status == MATCHABLE_STATUS]
             docs = [to_doc(item) for item in items]
-            vectors = self._vectors_for(session, kind, docs, store=True)
+            vectors, missing = self._stored_vectors(session, kind, docs)
+            self._embed(session, kind, docs, vectors, missing, store=True)
             self._cache.clear()
             if self._ranker is not None:
                 self._ranker.upsert(docs, vectors)
                 gone = [i for i in ids if i not in {it.id for it in items}]
                 self._ranker.remove(kind, [str(i) for i in gone])
+                for item in items:
+                    self._awaiting[kind].discard(item.id)
 
-    def _vectors_for(self, session: Session, kind: str, docs: list[Doc],
-                     store: bool) -> np.ndarray:
-        """Stored vectors where the text is unchanged; the rest embedded now."""
-        if not docs:
-            return np.empty((0, self.embedder.dim), dtype=np.float32)
-        texts = [embed_text(d) for d in docs]
-        stored = stored_rows(session, self.embedder.name, kind, [int(d.id) for d in docs])
+    def _stored_vectors(self, session: Session, kind: str,
+                        docs: list[Doc]) -> tuple[np.ndarray, list[int]]:
+        """(vectors, positions of the docs without a stored vector of their current text):
+        the stored vectors filled in, the others' rows left to fill."""
         out = np.empty((len(docs), self.embedder.dim), dtype=np.float32)
+        if not docs:
+            return out, []
+        stored = stored_rows(session, self.embedder.name, kind, [int(d.id) for d in docs])
         missing = []
-        for i, (doc, text) in enumerate(zip(docs, texts, strict=True)):
+        for i, doc in enumerate(docs):
             row = stored.get(int(doc.id))
-            if row is not None and row.text_hash == text_hash(text):
+            if row is not None and row.text_hash == text_hash(embed_text(doc)):
                 out[i] = np.frombuffer(row.vector, dtype="<f4")
             else:
                 missing.append(i)
-        if missing:
-            out[missing] = self.embedder.encode([texts[i] for i in missing])
-            if store:
-                store_vectors(session, self.embedder.name, kind,
-                              ((int(docs[i].id), texts[i], out[i]) for i in missing), stored)
-                session.flush()
-        return out
+        return out, missing
+
+    def _embed(self, session: Session, kind: str, docs: list[Doc], vectors: np.ndarray,
+               missing: list[int], *, store: bool) -> None:
+        """Embed the docs at `missing` into `vectors` (and store them when `store`)."""
+        if not missing:
+            return
+        texts = [embed_text(docs[i]) for i in missing]
+        with stage("embedding"):
+            vectors[missing] = self.embedder.encode(texts)
+        if store:
+            stored = stored_rows(session, self.embedder.name, kind,
+                                 [int(docs[i].id) for i in missing])
+            store_vectors(session, self.embedder.name, kind,
+                          ((int(docs[i].id), text, vectors[i])
+                           for i, text in zip(missing, texts, strict=True)), stored)
+            session.flush()
 
     # -- keeping the ranker fresh -----------------------------------------
     def refresh(self, session: Session, *, force: bool = False) -> bool:
         """Bring the ranker up to date with the database; True when anything changed."""
-        with self._lock:
+        with self._lock, stage("refresh"):
             now = time.monotonic()
             if not force and self._ranker is not None and now - self._checked_at < self.refresh_seconds:
                 return False
             self._checked_at = now
             version = read_index_version(session)
-            if version == self._version and self._ranker is not None:
+            awaiting = any(self._awaiting.values())
+            if version == self._version and self._ranker is not None and not awaiting:
                 return False
-            if self._ranker is None:
+            first = self._ranker is None
+            if first:
                 self._ranker = Ranker(embedder=self.embedder, **self._options)
-            full = now - self._full_check_at >= self.full_check_seconds
             changed = False
+            if version != self._version:
+                full = now - self._full_check_at >= self.full_check_seconds
+                for kind in KINDS:
+                    with stage("changes"):
+                        gone, moved = (self._compare_all(session, kind) if full
+                                       else self._compare_recent(session, kind))
+                    if gone:
+                        with stage("indexing"):
+                            self._ranker.remove(kind, [str(i) for i in gone])
+                        self._awaiting[kind].difference_update(gone)
+                    changed = self._load(session, kind, moved, wait=not first) or changed
+                    changed = changed or bool(gone)
+                if full:
+                    self._full_check_at = now
+                self._version = version
             for kind in KINDS:
-                gone, moved = (self._compare_all(session, kind) if full
-                               else self._compare_recent(session, kind))
-                if gone:
-                    self._ranker.remove(kind, [str(i) for i in gone])
-                if moved:
-                    docs = [to_doc(item) for item in load_items(session, kind, moved)]
-                    self._ranker.upsert(docs, self._vectors_for(session, kind, docs, store=False))
-                changed = changed or bool(gone or moved)
-            if full:
-                self._full_check_at = now
+                if self._awaiting[kind]:
+                    ids, self._awaiting[kind] = self._awaiting[kind], set()
+                    items = [i.id for i in load_items(session, kind, ids)
+                             if i.status == MATCHABLE_STATUS]
+                    changed = self._load(session, kind, items, wait=True) or changed
             if changed:
                 self._cache.clear()
-            self._version = version
+                # the lexical indexes take the edits now, not in the next query's search
+                with stage("indexing"):
+                    self._ranker.prepare()
             return changed
+
+    def _load(self, session: Session, kind: str, ids: list[int], *, wait: bool) -> bool:
+        """Load (again) these matchable items into the ranker; True when any was.
+
+        An item written a moment ago whose vector is not stored yet is left to the
+        writer, which stores it right after its commit (`index_items`): it waits in
+        `_awaiting` (an edited item shows its new fields with the vector held until
+        then) and is embedded here only when no vector came within VECTOR_GRACE.
+        """
+        assert self._ranker is not None
+        if not ids:
+            return False
+        with stage("loading"):
+            items = load_items(session, kind, ids)
+            docs = [to_doc(item) for item in items]
+            vectors, missing = self._stored_vectors(session, kind, docs)
+        if wait and missing:
+            young, keep, to_embed, unstored = utcnow() - VECTOR_GRACE, [], [], set(missing)
+            for i, (item, doc) in enumerate(zip(items, docs, strict=True)):
+                if i in unstored and item.updated_at > young:
+                    self._awaiting[kind].add(item.id)
+                    held = self._ranker.vector(kind, doc.id)
+                    if held is None:
+                        continue
+                    vectors[i] = held
+                elif i in unstored:
+                    to_embed.append(len(keep))
+                keep.append(i)
+            docs, vectors, missing = [docs[i] for i in keep], vectors[keep], to_embed
+        self._embed(session, kind, docs, vectors, missing, store=False)
+        with stage("indexing"):
+            self._ranker.upsert(docs, vectors)
+        return bool(docs)
 
     def _compare_all(self, session: Session, kind: str) -> tuple[list[int], list[int]]:
         """(gone, added or changed) ids, by comparing every item's marks."""
@@ -225,6 +298,10 @@ class SuggestionService:
             elif held.get(item_id) != mark:
                 held[item_id] = mark
                 moved.append(item_id)
+        now = time.monotonic()
+        if now - self._counted_at[kind] < self.count_check_seconds:
+            return gone, moved
+        self._counted_at[kind] = now
         if len(held) != matchable_count(session, kind):  # a row deleted, or committed late
             more_gone, more_moved = self._compare_all(session, kind)
             return gone + more_gone, moved + more_moved

@@ -43,10 +43,16 @@ class _Item:
         sa.String(16), default="published", index=True, sort_order=-1
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow, sort_order=-1)
+    # indexed: the workers look for what changed since their last look (catalogue)
     updated_at: Mapped[datetime] = mapped_column(
-        default=utcnow, onupdate=utcnow, sort_order=-1
+        default=utcnow, onupdate=utcnow, index=True, sort_order=-1
     )
     version: Mapped[int] = mapped_column(sort_order=-1)
+    # What the text analysis read in title + description when the item was written, and
+    # the key (analyser version, role, language, text) it was read for: workers reuse it
+    # instead of reading the text again (matchmaker.stored_analysis).
+    analysis: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    analysis_key: Mapped[str | None] = mapped_column(sa.String(64))
 
     @declared_attr.directive
     @classmethod

@@ -90,7 +90,8 @@ class Organisation(Base):
     description: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(16), default="active", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # indexed: the workers look for what changed since their last look (catalogue)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     hub: Mapped[Hub | None] = relationship(back_populates="organisations")
     contacts: Mapped[list[Contact]] = relationship(

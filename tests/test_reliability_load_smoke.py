@@ -21,6 +21,10 @@ def test_load_benchmark_smoke_mode_serves_every_request_type_without_errors() ->
         "read", "suggestions", "registration", "decision"}
     for figures in result["by_type"].values():
         assert figures["p50_ms"] <= figures["p95_ms"] <= figures["p99_ms"]
+    # the workers say where a suggestion request's time went (Server-Timing), per stage
+    assert {"refresh", "views", "serialisation", "total"} <= set(result["suggestion_stages"])
+    total = result["suggestion_stages"]["total"]
+    assert total["count"] == result["by_type"]["suggestions"]["count"]
     # everyone clicking at once is measured apart, and answered too
     assert result["burst"]["count"] == 4 and result["burst"]["errors"] == 0
     assert result["burst"]["p50_ms"] <= result["burst"]["max_ms"]

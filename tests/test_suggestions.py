@@ -209,7 +209,8 @@ def test_a_deleted_row_and_a_late_commit_are_caught_by_the_count(
     demo_session.execute(sa.update(Organisation).where(Organisation.id == organisation_id)
                          .values(updated_at=now - timedelta(hours=5)))
     demo_session.commit()
-    reader = SuggestionService(embedder, refresh_seconds=0, full_check_seconds=3600)
+    reader = SuggestionService(embedder, refresh_seconds=0, full_check_seconds=3600,
+                               count_check_seconds=0)
     stream = _by_external(demo_session, Stream, "s-001")
     held = _capacity_ids(reader, demo_session, stream.id)
     full_reads = []
@@ -251,7 +252,47 @@ def test_warm_up_loads_the_index_fits_the_lexical_channel_and_the_model(demo_ses
     service.warm_up(demo_session)
     assert service.loaded
     for lexical in service._ranker._lexical.values():
-        assert lexical._vectorizer is not None and not lexical._pending
+        assert len(lexical.ids) and not lexical._pending
     assert counting.texts == 1   # the model ran once; every item's vector was stored
     service.warm_up(demo_session)
     assert counting.texts == 1
+
+
+def test_a_worker_leaves_embedding_a_new_item_to_its_writer(
+        demo_session, session_factory, embedder, monkeypatch):
+    import matchmaker.suggestions as module
+    from tests.test_reliability_restart import CountingEmbedder
+
+    counting = CountingEmbedder(embedder)
+    reader = SuggestionService(counting, refresh_seconds=0)
+    stream = _by_external(demo_session, Stream, "s-001")
+    reader.for_stream(demo_session, stream.id)
+    with session_factory() as writer_session:
+        writer = SuggestionService(embedder)
+        organisation_id = _by_external(writer_session, Capacity, "c-001").organisation_id
+        new = Capacity(organisation_id=organisation_id, status="published",
+                       title="Sorteren van werkkledij",
+                       description="Wij sorteren gebruikte werkkledij en fleeces.")
+        writer_session.add(new)
+        writer_session.commit()     # committed; its vector is stored just after
+        demo_session.expire_all()
+        _capacity_ids(reader, demo_session, stream.id)
+        assert counting.texts == 0 and reader._awaiting["capacity"] == {new.id}
+        writer.index_items(writer_session, "capacity", [new.id])
+        writer_session.commit()
+        new_id = new.id
+    demo_session.expire_all()
+    assert new_id in _capacity_ids(reader, demo_session, stream.id)
+    assert counting.texts == 0 and not reader._awaiting["capacity"]
+
+    # a writer that never stores the vector: the worker embeds the item after the grace
+    monkeypatch.setattr(module, "VECTOR_GRACE", module.timedelta(0))
+    with session_factory() as writer_session:
+        lost = Capacity(organisation_id=organisation_id, status="published",
+                        title="Herstel van fietsen", description="Wij herstellen fietsen.")
+        writer_session.add(lost)
+        writer_session.commit()
+        lost_id = lost.id
+    demo_session.expire_all()
+    reader.refresh(demo_session, force=True)
+    assert reader._ranker.get("capacity", str(lost_id)) is not None and counting.texts == 1

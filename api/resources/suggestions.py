@@ -9,10 +9,14 @@ Suggested items of other organisations show their non-personal fields only.
 """
 from __future__ import annotations
 
+import functools
 import math
+import time
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Response, g
 from flask.views import MethodView
 
 from api.auth import require_user
@@ -20,7 +24,7 @@ from api.db import db_session
 from api.openapi import Blueprint
 from api.schemas import AnalysisIn, AnalysisOut, QueueArgs, SuggestionArgs, SuggestionOut
 from api.suggestion_index import suggestion_service
-from matchmaker import review_queue, scoping
+from matchmaker import review_queue, scoping, stages
 from matchmaker.analysis import Analysis, analyse
 from matchmaker.engine.ranker import Suggestion
 from matchmaker.errors import PermissionDenied
@@ -31,9 +35,43 @@ blp = Blueprint("suggestions", __name__, url_prefix="/api/v1",
 blp.before_request(lambda: require_user() and None)
 
 
+@blp.before_request
+def _start_timing() -> None:
+    g.stages, g.started = stages.start(), time.perf_counter()
+
+
+@blp.after_request
+def _send_timing(response: Response) -> Response:
+    # what follows the view (the schema's dump, JSON) is the serialisation
+    if "stages" in g:
+        now = time.perf_counter()
+        if "view_done" in g:
+            stages.add("serialisation", now - g.view_done)
+        stages.add("total", now - g.started)
+        response.headers["Server-Timing"] = stages.server_timing(g.stages)
+        # the worker's next request (of any kind) starts without this record
+        stages.stop()
+    return response
+
+
+def _timed(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        result = view(*args, **kwargs)
+        g.view_done = time.perf_counter()
+        return result
+    return wrapper
+
+
 def _views(pairs: list[tuple[int, int, Suggestion]], target: type[Stream] | type[Capacity]
            ) -> list[dict[str, Any]]:
     """(stream id, capacity id, suggestion) -> what the API shows, in one query per table."""
+    with stages.stage("views"):
+        return _read_views(pairs, target)
+
+
+def _read_views(pairs: list[tuple[int, int, Suggestion]], target: type[Stream] | type[Capacity]
+                ) -> list[dict[str, Any]]:
     session = db_session()
     ids = [c if target is Capacity else s for s, c, _ in pairs]
     rows = {row.id: row for row in session.execute(
@@ -73,6 +111,7 @@ def _language(args: dict[str, Any]) -> str:
 class StreamSuggestions(MethodView):
     @blp.arguments(SuggestionArgs, location="query")
     @blp.response(200, SuggestionOut(many=True))
+    @_timed
     def get(self, args: dict[str, Any], stream_id: int) -> list[dict[str, Any]]:
         """The best capacities of every hub for a stream you manage, best first."""
         session = db_session()
@@ -85,6 +124,7 @@ class StreamSuggestions(MethodView):
 class CapacitySuggestions(MethodView):
     @blp.arguments(SuggestionArgs, location="query")
     @blp.response(200, SuggestionOut(many=True))
+    @_timed
     def get(self, args: dict[str, Any], capacity_id: int) -> list[dict[str, Any]]:
         """The best streams of every hub for a capacity you manage, best first."""
         session = db_session()
@@ -98,6 +138,7 @@ class CapacitySuggestions(MethodView):
 class HubQueue(MethodView):
     @blp.arguments(QueueArgs, location="query")
     @blp.response(200, SuggestionOut(many=True))
+    @_timed
     def get(self, args: dict[str, Any], hub_id: int) -> list[dict[str, Any]]:
         """Suggestions for the hub's streams that nobody has taken into review yet."""
         session, user = db_session(), require_user()

@@ -95,9 +95,13 @@ def kg_per_month(doc: Doc) -> float | None:
     )
 
 
+def join_text(title: str, description: str) -> str:
+    return ". ".join(part for part in (title, description) if part)
+
+
 def text_of(doc: Doc) -> str:
     """Free text only: title and description."""
-    return ". ".join(part for part in (doc.title, doc.description) if part)
+    return join_text(doc.title, doc.description)
 
 
 def embed_text(doc: Doc) -> str:

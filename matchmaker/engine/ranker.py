@@ -23,6 +23,7 @@ from matchmaker.engine.explain import Reason, explain
 from matchmaker.engine.features import FEATURES, FeatureMatrix, pair_features
 from matchmaker.engine.scorer import DefaultScorer
 from matchmaker.errors import NotFound
+from matchmaker.stages import stage
 
 DEFAULT_MAX_PER_ORGANISATION = 2
 # Lexical scores are computed for this many candidates per requested suggestion.
@@ -131,6 +132,12 @@ class Ranker:
         for lexical in self._lexical.values():
             lexical.prepare()
 
+    def vector(self, kind: str, doc_id: str) -> np.ndarray | None:
+        """The unit vector held for a doc, None when the doc is not held."""
+        side = self._side(kind)
+        row = side.row_of.get(doc_id)
+        return None if row is None else side.vectors[row]
+
     def get(self, kind: str, doc_id: str) -> Doc:
         side = self._side(kind)
         if doc_id not in side.row_of:
@@ -232,18 +239,28 @@ class Ranker:
         query_block = other.query_block(query)
         text = embed_text(query)
         other_kind = "capacity" if is_stream else "stream"
-        rows, semantic = find_candidates(
-            query_block, self._query_vector(query, vector), text, other,
-            self._dense[other_kind], self._lexical[other_kind], mask, is_stream,
-            self.candidates)
-        side_block = other.block.take(rows)
-        s_block, c_block = (query_block, side_block) if is_stream else (side_block, query_block)
-        matrix = pair_features(s_block, c_block, semantic, np.zeros(len(rows)))
-        self._add_lexical(matrix, rows, text, other, self._lexical[other_kind], k)
-        contributions = self.scorer.contributions(matrix.values)
-        scores = contributions.sum(axis=1) + self.scorer.intercept
-        order = self._diverse_order(rows, scores, other, k)
-        language = language or query.language or "nl"
+        with stage("candidates"):
+            rows, semantic = find_candidates(
+                query_block, self._query_vector(query, vector), text, other,
+                self._dense[other_kind], self._lexical[other_kind], mask, is_stream,
+                self.candidates)
+        with stage("features"):
+            side_block = other.block.take(rows)
+            s_block, c_block = ((query_block, side_block) if is_stream
+                                else (side_block, query_block))
+            matrix = pair_features(s_block, c_block, semantic, np.zeros(len(rows)))
+            self._add_lexical(matrix, rows, text, other, self._lexical[other_kind], k)
+            contributions = self.scorer.contributions(matrix.values)
+            scores = contributions.sum(axis=1) + self.scorer.intercept
+            order = self._diverse_order(rows, scores, other, k)
+        with stage("explanation"):
+            return self._explained(query, other, rows, order, matrix, contributions, scores,
+                                   language or query.language or "nl")
+
+    def _explained(self, query: Doc, other: Columns, rows: np.ndarray, order: list[int],
+                   matrix: FeatureMatrix, contributions: np.ndarray, scores: np.ndarray,
+                   language: str) -> list[Suggestion]:
+        is_stream = isinstance(query, StreamDoc)
         out = []
         for i in order:
             target = other.docs[rows[i]]

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from matchmaker import stored_analysis  # noqa: F401 - its flush hook analyses imported items
 from matchmaker.errors import Conflict, FieldError, ValidationError
 from models import Capacity, Contact, Hub, Organisation, Stream
 
