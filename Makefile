@@ -17,10 +17,12 @@ venv: $(STAMP)
 demo: venv
 	$(BIN)/matchmaker demo
 
-## Set up and run the whole test suite, on every core (PYTEST_WORKERS=0 for one process).
-PYTEST_WORKERS ?= auto
+## Set up and run the whole test suite in parallel (PYTEST_WORKERS=0: one process).
+# Two workers per core: about half of a test's time is spent waiting on its HTTP server,
+# browser, database or subprocess, not on the CPU.
+PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) * 2 )))
 test: venv
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 lint: venv
 	$(BIN)/ruff check .

@@ -230,16 +230,10 @@ def api_app(engine: Engine, db_url: str, tmp_path: Path):
 @pytest.fixture
 def live_api(api_app) -> Iterator[str]:
     """The app served over HTTP on a free local port, in a thread; yields its base URL."""
-    import threading
+    from tests.serving import serving
 
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, api_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serving(api_app) as base_url:
+        yield base_url
 
 
 @pytest.fixture
@@ -331,28 +325,21 @@ def shared_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
 def shared_api(shared_db_url: str, tmp_path_factory: pytest.TempPathFactory):
     """The app on its own database with the `world`, served on a threaded HTTP server:
     `base_url`, `app`, `engine`, `session_factory`, `world`, and `http()` for a new client."""
-    import threading
     from types import SimpleNamespace
-
-    from werkzeug.serving import make_server
 
     from api.app import create_app
     from matchmaker.config import Settings
+    from tests.serving import serving
 
     engine = make_engine(shared_db_url)
     session_factory = make_session_factory(engine)
     world = build_world(session_factory)
     app = create_app(Settings(home=tmp_path_factory.mktemp("home"),
                               database_url=shared_db_url, secret_key="test-secret"))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    yield SimpleNamespace(base_url=base_url, app=app, engine=engine,
-                          session_factory=session_factory, world=world,
-                          http=lambda: Http(base_url))
-    server.shutdown()
-    thread.join()
+    with serving(app) as base_url:
+        yield SimpleNamespace(base_url=base_url, app=app, engine=engine,
+                              session_factory=session_factory, world=world,
+                              http=lambda: Http(base_url))
     app.extensions["matchmaker.engine"].dispose()
     engine.dispose()
 
@@ -399,7 +386,8 @@ class SmtpInbox:
         self._server = Server(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self.url = f"smtp://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()
 
     def close(self) -> None:

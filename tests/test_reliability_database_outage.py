@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from conftest import PASSWORD, Http
-from werkzeug.serving import make_server
 
 from models import AuditEntry, Decision, Match
+from tests.serving import serving
 
 pytestmark = [pytest.mark.postgres,
               pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)]
@@ -110,12 +110,8 @@ def relayed_http(engine, db_url: str, relay: Relay, tmp_path: Path) -> Iterator[
     relayed = relayed.update_query_dict({"sslmode": "disable", "connect_timeout": "3"})
     app = create_app(Settings(home=tmp_path / "home", secret_key="test-secret",
                               database_url=relayed.render_as_string(hide_password=False)))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Http(f"http://127.0.0.1:{server.server_port}")
-    server.shutdown()
-    thread.join()
+    with serving(app) as served_at:
+        yield Http(served_at)
     app.extensions["matchmaker.engine"].dispose()
 
 

@@ -18,7 +18,6 @@ import datetime as dt
 import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,7 +46,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """The demo data with its index, a company member, and a match on a stream of 2 t a
     month introduced to both parties; the app serving it on 127.0.0.1."""
     import sqlalchemy as sa
-    from werkzeug.serving import make_server
 
     from api.app import create_app
     from indexing.embedders import get_embedder
@@ -65,6 +63,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         make_session_factory,
         upgrade,
     )
+    from tests.serving import serving
 
     home = tmp_path_factory.mktemp("forms-e2e")
     url = f"sqlite:///{home / 'matchmaker.sqlite'}"
@@ -90,12 +89,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         ids = {"match": match.id, "hub": crates.organisation.hub_id}
     engine.dispose()
     app = create_app(settings)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", **ids}
-    server.shutdown()
-    thread.join()
+    with serving(app) as served_at:
+        yield {"url": served_at, **ids}
     app.extensions["matchmaker.engine"].dispose()
 
 

@@ -5,7 +5,6 @@ queue; the stream's facilitator accepts and introduces; then a suggestion is rej
 the queue with a reason without opening it. Screenshots go to test-artifacts/e2e/."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,8 +78,6 @@ def _cross_hub_pair(session, service):
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict]]:
     """The demo database with its index, a member for each side of a cross-hub pair, and
     the app serving it; with what the steps need to know of the pair."""
-    from werkzeug.serving import make_server
-
     from api.app import create_app
     from api.suggestion_index import warm_up
     from indexing.embedders import get_embedder
@@ -89,6 +86,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict]]
     from matchmaker.demo.setup import install_demo
     from matchmaker.suggestions import SuggestionService
     from models import User, make_engine, make_session_factory, upgrade
+    from tests.serving import serving
 
     home = tmp_path_factory.mktemp("e2e-parties")
     url = f"sqlite:///{home / 'matchmaker.sqlite'}"
@@ -115,12 +113,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict]]
     app = create_app(settings)
     with app.test_request_context():  # the index is loaded before the first page, not during it
         warm_up()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", pair
-    server.shutdown()
-    thread.join()
+    with serving(app) as served_at:
+        yield served_at, pair
     app.extensions["matchmaker.engine"].dispose()
 
 

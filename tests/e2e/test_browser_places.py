@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,14 +32,13 @@ sync_api = pytest.importorskip("playwright.sync_api",
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """The demo database with its index, served on 127.0.0.1: (address, database URL)."""
-    from werkzeug.serving import make_server
-
     from api.app import create_app
     from indexing.embedders import get_embedder
     from matchmaker.config import Settings
     from matchmaker.demo.setup import install_demo
     from matchmaker.suggestions import SuggestionService
     from models import make_engine, make_session_factory, upgrade
+    from tests.serving import serving
 
     home = tmp_path_factory.mktemp("places-e2e")
     url = f"sqlite:///{home / 'matchmaker.sqlite'}"
@@ -53,12 +51,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         session.commit()
     engine.dispose()
     app = create_app(settings)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", url
-    server.shutdown()
-    thread.join()
+    with serving(app) as served_at:
+        yield served_at, url
     app.extensions["matchmaker.engine"].dispose()
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,14 +80,13 @@ def _history(session, service) -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from werkzeug.serving import make_server
-
     from api.app import create_app
     from indexing.embedders import get_embedder
     from matchmaker.config import Settings
     from matchmaker.demo.setup import install_demo
     from matchmaker.suggestions import SuggestionService
     from models import make_engine, make_session_factory, upgrade
+    from tests.serving import serving
 
     home = tmp_path_factory.mktemp("reports-e2e")
     url = f"sqlite:///{home / 'matchmaker.sqlite'}"
@@ -104,12 +102,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         session.commit()
     engine.dispose()
     app = create_app(settings)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serving(app) as served_at:
+        yield served_at
     app.extensions["matchmaker.engine"].dispose()
 
 
