@@ -120,8 +120,11 @@ def take_suggestion(session: Session, actor: User, stream: Stream, capacity: Cap
                        f"match {found.id} ({found.status})", existing=found)
     with first_writer_wins(session, f"a match of stream {stream.id} and capacity "
                            f"{capacity.id}", existing):
-        # made inside: linking it to the stream puts it in the savepoint's writes
-        match = Match(stream=stream, capacity=capacity, hub_id=stream.organisation.hub_id,
+        # made inside, so its insert is the savepoint's write; linked by ids, not by the
+        # objects: adding to their collections would bump the stream's and the capacity's
+        # version, an update that a request at the same moment makes fail as stale
+        match = Match(stream_id=stream.id, capacity_id=capacity.id,
+                      hub_id=stream.organisation.hub_id,
                       score=score, features=_json_safe(features),
                       scorer_version=scorer_version, status="proposed", **(interest or {}))
         session.add(match)

@@ -6,6 +6,7 @@ and `session` sit on top of it, migrated to head the way production is.
 """
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import uuid
@@ -244,6 +245,15 @@ def http(live_api: str) -> Http:
 PASSWORD = "correct horse battery"
 
 
+@functools.cache
+def _world_password_hash() -> str:
+    """argon2id costs ~0.2-1 s by design; every world's users share one password, hashed
+    once per process (signing in still verifies it for real)."""
+    from matchmaker.accounts import hash_password
+
+    return hash_password(PASSWORD)
+
+
 def build_world(session_factory: sessionmaker[Session]):
     """Two hubs, each with a company and a social enterprise (one member each, one stream or
     capacity each), a facilitator per hub and an admin; every user has an API token.
@@ -253,12 +263,11 @@ def build_world(session_factory: sessionmaker[Session]):
     from types import SimpleNamespace
 
     from matchmaker import registration
-    from matchmaker.accounts import hash_password
     from matchmaker.tokens import create_api_token
     from models import Capacity, Contact, Organisation, Stream, User
 
     w = SimpleNamespace(tokens={}, ids={})
-    password_hash = hash_password(PASSWORD)
+    password_hash = _world_password_hash()
     with session_factory() as session:
         admin = User(email="admin@example.org", role="admin", password_hash=password_hash)
         session.add(admin)
