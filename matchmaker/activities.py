@@ -15,11 +15,18 @@ from .concurrent_writes import first_writer_wins
 NETWORKING_KINDS: tuple[str, ...] = ("network_event", "hackathon")
 
 
+def people(activity: Activity) -> int:
+    """The people an activity counts in the participants KPIs: the facilitator names the
+    organisations that took part and adds the other people who came; an organisation
+    counts as one person, however many of its people came."""
+    return len(activity.organisations) + activity.other_participants
+
+
 def _organisations(session: Session, actor: User, organisation_ids: list[int]
                    ) -> list[Organisation]:
-    # from any hub, but only those the facilitator may see (`scoping`)
+    # from any hub, but only approved ones the facilitator may see (`scoping`)
     return scoping.load_many(session, actor, Organisation, organisation_ids,
-                             "organisation_ids")
+                             "organisation_ids", scoping.activity_participants(actor))
 
 
 def record_activity(session: Session, actor: User, hub: Hub, kind: str, date: dt.date,

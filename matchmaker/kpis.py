@@ -33,7 +33,7 @@ from models import (
 )
 
 from . import audit, limits
-from .activities import NETWORKING_KINDS
+from .activities import NETWORKING_KINDS, people
 from .concurrent_writes import first_writer_wins
 from .errors import FieldError, ValidationError
 
@@ -206,7 +206,7 @@ def compute(session: Session, hub_id: int, start: dt.date, end: dt.date) -> KpiR
     by_kind = Counter(a.kind for a in activities)
     participants = Counter()
     for activity in activities:
-        participants[activity.kind] += len(activity.organisations) + activity.other_participants
+        participants[activity.kind] += people(activity)
     reached = {o.id: o.kind for a in activities for o in a.organisations}
     active = dict(session.execute(sa.select(Organisation.id, Organisation.kind).where(
         Organisation.id.in_(c.organisations_active()))).all())

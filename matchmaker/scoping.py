@@ -167,6 +167,12 @@ def activities_visible(user: User) -> ColumnElement[bool]:
     return sa.false()
 
 
+def activity_participants(user: User) -> ColumnElement[bool]:
+    """Organisations an activity may name: approved ones (an organisation waiting for its
+    hub's approval is not reached yet) that the user may see, from any hub."""
+    return sa.and_(Organisation.status == "active", organisations_visible(user))
+
+
 def hidden_fields(user: User | None, model: type) -> tuple[str, ...]:
     """The fields of a `model` row that `user` may not read although they see the row;
     None stands for the parties, who read what they are mailed."""
@@ -230,12 +236,14 @@ def load(session: Session, user: User, model: type[T], object_id: int, *,
 
 
 def load_many(session: Session, user: User, model: type[T], object_ids: list[int],
-              field: str) -> list[T]:
+              field: str, among: ColumnElement[bool] | None = None) -> list[T]:
     """The objects named by ids in a request's body (field `field`), among those the user
-    may see; any other id is refused exactly like an id that does not exist (a 400 on the
-    field), so the answer tells nothing of objects the user may not see."""
+    may see (narrowed by `among` when given); any other id is refused exactly like an id
+    that does not exist (a 400 on the field), so the answer tells nothing of objects the
+    user may not see."""
     found = list(session.scalars(sa.select(model).where(
-        model.id.in_(object_ids), visible(user, model))))
+        model.id.in_(object_ids), visible(user, model),
+        sa.true() if among is None else among)))
     missing = sorted(set(object_ids) - {obj.id for obj in found})
     if missing:
         raise ValidationError([FieldError(field, f"no {noun(model)} {i}") for i in missing])

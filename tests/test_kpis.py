@@ -170,3 +170,32 @@ def test_correcting_an_activity_changes_the_counts_and_is_audited(http, world, s
         actions = session.scalars(sa.select(AuditEntry.action).where(
             AuditEntry.entity == "activities")).all()
     assert actions == ["create", "update", "delete"]
+
+
+def test_an_activity_names_only_approved_organisations(http, world, session_factory):
+    """An organisation waiting for its hub's approval is refused like one that does not
+    exist, on recording and on correcting: the same 400 on the same field."""
+    from matchmaker import onboarding
+
+    with session_factory() as session:
+        pending = onboarding.register(session, session.get(Hub, world.ids["hub_a"]), {
+            "name": "Nog niet goedgekeurd", "kind": "company"}, "pending@example.org",
+            "a long enough secret").organisation
+        session.commit()
+        pending_id = pending.id
+    token, hub = world.tokens["fac_a"], world.ids["hub_a"]
+
+    def problem(organisation_id):
+        status, _, body = http.post(f"/api/v1/hubs/{hub}/activities", json={
+            "kind": "training", "date": TODAY.isoformat(), "title": "Opleiding",
+            "organisation_ids": [organisation_id]}, token=token)
+        return status, [(e["path"], e["message"].replace(str(organisation_id), "N"))
+                        for e in body["errors"]]
+
+    assert problem(pending_id) == problem(999999)
+    assert problem(pending_id)[0] == 400
+    _, _, activity = http.post(f"/api/v1/hubs/{hub}/activities", json={
+        "kind": "training", "date": TODAY.isoformat(), "title": "Opleiding"}, token=token)
+    status, _, _ = http.patch(f"/api/v1/activities/{activity['id']}", json={
+        "organisation_ids": [pending_id]}, token=token)
+    assert status == 400

@@ -16,6 +16,7 @@ def install(app: Flask) -> None:
     from api.auth import current_user
     from api.web import (  # noqa: F401  (the views register on bp)
         account,
+        activities,
         common,
         contacts,
         hubs,

@@ -1,26 +1,24 @@
-"""A hub's own pages: the KPI dashboard per period with its targets and downloads, and the
-form to record an activity. Figures come from `matchmaker.kpis`, activities are written
-by `matchmaker.activities`, both for the hub's facilitators only (others get a 404).
-The yearly report made of the same figures is `api/web/reports.py`."""
+"""A hub's own pages: the KPI dashboard per period with its targets and downloads. Figures
+come from `matchmaker.kpis`, for the hub's facilitators only (others get a 404). The
+activities that feed them are `api/web/activities.py`; the yearly report made of the same
+figures is `api/web/reports.py`."""
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 
-import sqlalchemy as sa
 from flask import Response, flash, redirect, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from api.db import db_session
-from api.web.common import bp, form_day, form_number, page, signed_in
+from api.web.common import bp, form_number, page, signed_in
 from api.web.i18n import page_language
 from api.web.reports import kpi_number, monthly_charts, period_from_query
 from api.web.review import facilitated_hub
-from matchmaker import activities, kpis, limits
+from matchmaker import kpis, limits
 from matchmaker.errors import ValidationError
 from matchmaker.reports import hub_report, targets, words
-from models import ACTIVITY_KINDS, Activity, Organisation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHARTED = ("matches_accepted", "new_assignments", "streams_registered", "network_activities")
@@ -117,54 +115,3 @@ def hub_kpis_csv(hub_id: int) -> Response:
 @bp.get("/hubs/<int:hub_id>/kpis.xlsx")
 def hub_kpis_xlsx(hub_id: int) -> Response:
     return _download(hub_id, kpis.to_xlsx(_report(hub_id)), XLSX, "xlsx")
-
-
-def _activity_page(hub_id: int, errors: dict[str, str], status: int = 200
-                   ) -> tuple[str, int]:
-    hub = facilitated_hub(hub_id)
-    session = db_session()
-    organisations = session.scalars(sa.select(Organisation).where(
-        Organisation.hub_id == hub.id).order_by(Organisation.name)).all()
-    recent = session.scalars(sa.select(Activity).where(Activity.hub_id == hub.id).order_by(
-        Activity.date.desc(), Activity.id.desc()).limit(20)).all()
-    return page("activities.html", status, hub=hub, organisations=organisations,
-                recent=recent, kinds=ACTIVITY_KINDS, errors=errors,
-                form=request.form)
-
-
-@bp.get("/hubs/<int:hub_id>/activities")
-def new_activity(hub_id: int) -> tuple[str, int]:
-    return _activity_page(hub_id, {})
-
-
-@bp.post("/hubs/<int:hub_id>/activities")
-def record_activity(hub_id: int) -> Response | tuple[str, int]:
-    hub = facilitated_hub(hub_id)
-    form = request.form
-    errors: dict[str, str] = {}
-    kind = form.get("kind", "")
-    if kind not in ACTIVITY_KINDS:
-        errors["kind"] = _("Choose the kind of activity.")
-    title = form.get("title", "").strip()
-    if not title:
-        errors["title"] = _("Give a short title.")
-    date = form_day(form, "date", errors)
-    others = form.get("other_participants", "0").strip() or "0"
-    if not others.isdigit():
-        errors["other_participants"] = _("Give a whole number of zero or more.")
-    elif int(others) > limits.MAX_PARTICIPANTS:
-        errors["other_participants"] = _("Give a number of at most %(maximum)s.",
-                                         maximum=format_decimal(limits.MAX_PARTICIPANTS))
-    if errors:
-        return _activity_page(hub_id, errors, 400)
-    session = db_session()
-    try:
-        activities.record_activity(
-            session, signed_in(), hub, kind, date, title,
-            organisation_ids=[int(i) for i in form.getlist("organisations") if i.isdigit()],
-            other_participants=int(others))
-    except ValidationError:
-        return _activity_page(hub_id, {"organisations": _("Choose organisations from the list.")},
-                              400)
-    session.commit()
-    return redirect(url_for("web.new_activity", hub_id=hub.id, saved=1))
