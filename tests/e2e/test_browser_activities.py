@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,11 +33,10 @@ sync_api = pytest.importorskip("playwright.sync_api",
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """The two-hub world served on 127.0.0.1."""
-    from werkzeug.serving import make_server
-
     from api.app import create_app
     from matchmaker.config import Settings
     from models import make_engine, make_session_factory, upgrade
+    from tests.serving import serving
 
     home = tmp_path_factory.mktemp("activities-e2e")
     url = f"sqlite:///{home / 'matchmaker.sqlite'}"
@@ -47,12 +45,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     world = build_world(make_session_factory(engine))
     engine.dispose()
     app = create_app(Settings(home=home, database_url=url, secret_key="activities-e2e"))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", **world.ids}
-    server.shutdown()
-    thread.join()
+    with serving(app) as served_at:
+        yield {"url": served_at, **world.ids}
     app.extensions["matchmaker.engine"].dispose()
 
 
