@@ -469,3 +469,26 @@ def test_introduction_form_mails_the_note_to_the_parties_and_keeps_the_internal_
     history = text(browser.get(match_page))
     assert "aan de partijen: Spreek af voor vrijdag." in history
     assert "intern: eerst hun attest nakijken" in history
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_queue_shows_only_the_matches_i_took_when_asked(browser, world, session_factory):
+    from tests.test_api_matches import add_facilitator
+
+    add_facilitator(session_factory, world, "fac-a2")
+    hub, stream = world.ids["hub_a"], world.ids["stream_a"]
+    taken = {}
+    for email, capacity in (("fac-a@example.org", "capacity_a"),
+                            ("fac-a2@example.org", "capacity_b")):
+        colleague = Browser(browser.client.application.test_client()).login(email)
+        response = colleague.post(f"/hubs/{hub}/take", {"stream_id": stream,
+                                                        "capacity_id": world.ids[capacity]})
+        assert response.status_code == 302
+        taken[email] = response.location.rsplit("/", 1)[1]
+    browser.login("fac-a2@example.org")
+    everything = text(browser.get(f"/hubs/{hub}/queue"))
+    mine = text(browser.get(f"/hubs/{hub}/queue?assigned=me"))
+    assert all(f'/matches/{m}"' in everything for m in taken.values())
+    assert f'/matches/{taken["fac-a2@example.org"]}"' in mine
+    assert f'/matches/{taken["fac-a@example.org"]}"' not in mine
+    assert 'id="f-assigned" name="assigned" type="checkbox" value="me" checked' in mine

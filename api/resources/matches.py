@@ -1,6 +1,7 @@
 """Matches and their decisions: the facilitator's review lifecycle.
 
-    GET  /api/v1/matches                    the matches you may see (filters, pages)
+    GET  /api/v1/matches                    the matches you may see (filters, pages;
+                                            assigned=me: the ones you took)
     POST /api/v1/matches                    take a suggestion (stream, capacity) into review
     GET  /api/v1/matches/<id>               with its decisions
     POST /api/v1/matches/<id>/decisions     one transition, with the version you saw
@@ -70,6 +71,8 @@ class Matches(MethodView):
                 query = query.where(column == args[key])
         if "interest" in args:
             query = query.where(review_queue.interest_is(args["interest"]))
+        if args.get("assigned") == "me":
+            query = query.where(review_queue.taken_by(user))
         if args["sort"] == "interest":
             query = query.order_by(None).order_by(review_queue.by_interest(), Match.id.desc())
         page = paginate(db_session(), query, args["page"], args["page_size"])

@@ -74,6 +74,9 @@ class MatchArgs(PageArgs):
     capacity = Id()
     interest = fields.String(validate=validate.OneOf(INTEREST_FILTERS), metadata={
         "description": "both parties interested, one of them, or one said not for us"})
+    assigned = fields.String(validate=validate.OneOf(("me",)), metadata={
+        "description": "me: the matches you took into review (or, put forward by a party, "
+                       "decided on first), when a hub has several facilitators"})
     sort = fields.String(load_default="newest", validate=validate.OneOf(("newest", "interest")),
                          metadata={"description": "interest: mutual interest first"})
 

@@ -31,7 +31,7 @@ QUEUE_LENGTH = 60
 PER_STREAM = 3
 MATCHES_PER_PAGE = 25
 QUEUE_ARGS = ("material", "service", "municipality", "q", "max_km", "min_score", "status",
-              "interest", "page")
+              "interest", "assigned", "page")
 # A pair the engine does not rank at all (a facilitator's own idea) is still taken.
 
 
@@ -68,14 +68,17 @@ def _filter() -> review_queue.QueueFilter:
         max_km=number("max_km", limits.MAX_RADIUS_KM), min_score=number("min_score", 100.0))
 
 
-def _in_review(hub: Hub, status: str, interest: str, page_number: int
+def _in_review(hub: Hub, status: str, interest: str, mine: bool, page_number: int
                ) -> tuple[list[Match], dict[str, int], int, int]:
     """One page of the hub's matches (mutual interest first), the count per status (of the
-    interest asked for), the page shown and the number of pages."""
+    interest asked for, of the signed-in facilitator's matches with `mine`), the page shown
+    and the number of pages."""
     session = db_session()
     query = sa.select(Match).where(Match.hub_id == hub.id)
     if interest:
         query = query.where(review_queue.interest_is(interest))
+    if mine:
+        query = query.where(review_queue.taken_by(signed_in()))
     counts = dict(session.execute(query.with_only_columns(Match.status, sa.func.count())
                                   .group_by(Match.status)).all())
     if status:
@@ -108,7 +111,8 @@ def queue(hub_id: int) -> tuple[str, int]:
     status = status if status in workflow.TRANSITIONS else ""
     interest = request.args.get("interest", "")
     interest = interest if interest in review_queue.INTEREST_FILTERS else ""
-    matches, counts, page_number, pages = _in_review(hub, status, interest,
+    mine = request.args.get("assigned") == "me"
+    matches, counts, page_number, pages = _in_review(hub, status, interest, mine,
                                                      request.args.get("page", 1, type=int))
     # matches of other hubs' streams with this hub's capacities: read along and consent
     elsewhere = sa.select(Match).join(Capacity, Match.capacity_id == Capacity.id).join(
@@ -118,7 +122,8 @@ def queue(hub_id: int) -> tuple[str, int]:
     filters = {"material": chosen.material, "service": chosen.service,
                "municipality": chosen.municipality, "q": chosen.text,
                "max_km": "" if chosen.max_km is None else f"{chosen.max_km:g}",
-               "min_score": "" if chosen.min_score is None else f"{chosen.min_score:g}"}
+               "min_score": "" if chosen.min_score is None else f"{chosen.min_score:g}",
+               "assigned": "me" if mine else ""}
     return page("queue.html", hub=hub, rows=rows, filters=filters, status_filter=status,
                 interest_filter=interest,
                 elsewhere=session.scalars(elsewhere).all(), counts=counts, pages=pages,
