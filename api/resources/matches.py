@@ -109,7 +109,11 @@ class Decisions(MethodView):
     @blp.arguments(DecisionIn)
     @blp.response(201, DecisionOut)
     def post(self, data: dict[str, Any], match_id: int) -> Decision:
-        """Move the match to its next state; 409 with `allowed` when illegal or stale."""
+        """Move the match to its next state; 409 with `allowed` when illegal or stale.
+
+        Completing before the agreement period ended is a 400 on `confirm_early_completion`
+        unless it is sent true.
+        """
         session, user = db_session(), require_user()
         match = scoping.load(session, user, Match, match_id, manage=True)
         agreement = data.get("agreement")
@@ -118,7 +122,9 @@ class Decisions(MethodView):
             reason_code=data.get("reason_code"), note=data["note"],
             note_to_parties=data["note_to_parties"],
             agreement=workflow.Agreement(**agreement) if agreement else None,
-            completed_volume_kg=data.get("completed_volume_kg"))
+            completed_volume_kg=data.get("completed_volume_kg"),
+            completed_amount=data.get("completed_amount"),
+            confirm_early_completion=data["confirm_early_completion"])
         decision = workflow.decide(session, user, match, change)
         session.commit()
         send_mail(decision_mails(session, suggestion_service(), match, decision,

@@ -123,7 +123,15 @@ class DecisionIn(Schema):
         load_default="", validate=TEXT,
         metadata={"description": "mailed to both parties and shown to them once introduced"})
     agreement = fields.Nested(AgreementIn, allow_none=True)
-    completed_volume_kg = Number(limits.MAX_AMOUNT, allow_none=True)
+    completed_volume_kg = Number(limits.MAX_AMOUNT, allow_none=True, metadata={
+        "description": "completing: the volume handled in kg (or give completed_amount)"})
+    completed_amount = Number(limits.MAX_AMOUNT, allow_none=True, metadata={
+        "description": "completing: the volume handled in the stream's unit (its "
+                       "quantity_unit: kg, t, units or m3; kg without one), stored in kg "
+                       "(pieces and m3 at the typical weight of the stream's materials)"})
+    confirm_early_completion = fields.Boolean(load_default=False, metadata={
+        "description": "completing while the agreement period has not ended (or not "
+                       "started) is a 400 on this field unless it is true"})
 
 
 # --- suggestions and text analysis ---------------------------------------------------------
