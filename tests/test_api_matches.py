@@ -143,3 +143,32 @@ def test_assigned_to_me_lists_the_matches_each_facilitator_took(http, world, ses
     _, _, page = http.get("/api/v1/matches?assigned=me", token=world.tokens["fac_a"])
     assert [m["id"] for m in page["items"]] == [taken["fac_a"]]
     assert http.get("/api/v1/matches?assigned=someone", token=world.tokens["fac_a"])[0] == 400
+
+
+def test_completing_before_the_agreed_period_is_a_400_unless_confirmed_in_the_streams_unit(
+        http, world, cross_hub, session_factory):
+    import datetime as dt
+
+    from models import Stream
+
+    with session_factory() as session:   # the company counts its stream in tonnes
+        session.get(Stream, world.ids["stream_a"]).quantity_unit = "t"
+        session.commit()
+    _consent(http, world, cross_hub)
+    start = dt.date.today() + dt.timedelta(days=60)
+    for step in ({"to_status": "accepted"}, {"to_status": "introduced"},
+                 {"to_status": "agreed", "agreement": {
+                     "volume_kg": 3000, "period_start": start.isoformat(),
+                     "period_end": (start + dt.timedelta(days=365)).isoformat(),
+                     "estimated_hours": 100}}):
+        assert _decide(http, world, cross_hub, **step)[0] == 201
+    status, _, problem = _decide(http, world, cross_hub, to_status="completed",
+                                 completed_amount=2.5)
+    assert status == 400, problem
+    assert [e["path"] for e in problem["errors"]] == ["confirm_early_completion"]
+    assert start.isoformat() in problem["errors"][0]["message"]
+    status, _, decision = _decide(http, world, cross_hub, to_status="completed",
+                                  completed_amount=2.5, confirm_early_completion=True)
+    assert status == 201, decision
+    _, _, match = http.get(f"/api/v1/matches/{cross_hub['id']}", token=world.tokens["fac_a"])
+    assert match["status"] == "completed" and match["completed_volume_kg"] == 2500
