@@ -2,8 +2,11 @@
 programme's four objectives, with yearly targets and progress, exportable as CSV and Excel
 (the machine-readable forms; the yearly report is `matchmaker.reports`).
 
-A match counts for the hub of its stream (the hub that decided it); a decision
-counts in the period it was taken; an activity in the period it took place.
+A match counts for the hub of its stream (the hub that decided it); from its introduction on,
+a match with another hub's capacity counts for that hub too (the programme scales partners
+into new areas through such pairs), as its `shared` part, which programme-wide totals leave
+out so the match counts once. A decision counts in the period it was taken; an activity in
+the period it took place.
 A KPI's target is the hub's own or the programme's, whichever is more ambitious: a hub
 may raise the programme's target, never lower it.
 """
@@ -14,7 +17,7 @@ import datetime as dt
 import io
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -40,6 +43,10 @@ from .errors import FieldError, ValidationError
 OBJECTIVES: tuple[str, ...] = (
     "networking", "awareness", "new_initiatives_social_impact", "new_assignments_social_economy",
 )
+
+
+# From these transitions on, a match with another hub's capacity counts for that hub too.
+SHARED_FROM: frozenset[str] = frozenset({"introduced", "agreed", "completed"})
 
 
 # KPIs where less is better: their target is a ceiling, and a more ambitious one is lower.
@@ -78,6 +85,8 @@ class KpiReport:
     start: dt.date
     end: dt.date  # exclusive
     rows: list[KpiRow]
+    # {kpi: the part of its value from matches another hub decided (its capacity is ours)}
+    shared: dict[str, float] = field(default_factory=dict)
 
     def value(self, kpi: str) -> float:
         """The KPI's value; a breakdown by kind (`organisations_active.company`) is left out
@@ -118,21 +127,30 @@ class _Counter:
             model.organisation_id.in_(self.hub_organisations()),
             model.created_at >= self.since, model.created_at < self.until))
 
-    def decisions(self, to_status: str) -> sa.Select:
+    def partner_matches(self) -> sa.Select:
+        """The matches another hub decides on whose capacity belongs to this hub."""
+        return (sa.select(Match.id).join(Capacity, Match.capacity_id == Capacity.id)
+                .where(Capacity.organisation_id.in_(self.hub_organisations()),
+                       Match.hub_id != self.hub_id))
+
+    def decisions(self, to_status: str, whose: str = "all") -> sa.Select:
+        """Decisions of the period on the hub's matches: its own ("own"), the other hubs'
+        with its capacities from the introduction on ("shared"), or both ("all")."""
+        own = Match.hub_id == self.hub_id
+        shared = Match.id.in_(self.partner_matches()) if to_status in SHARED_FROM else sa.false()
+        matches = {"own": own, "shared": shared, "all": sa.or_(own, shared)}[whose]
         return (sa.select(Decision).join(Match).where(
-            Match.hub_id == self.hub_id, Decision.to_status == to_status,
+            matches, Decision.to_status == to_status,
             Decision.at >= self.since, Decision.at < self.until))
 
-    def decided(self, to_status: str) -> float:
+    def decided(self, to_status: str, whose: str = "all") -> float:
         return self.scalar(sa.select(sa.func.count()).select_from(
-            self.decisions(to_status).subquery()))
+            self.decisions(to_status, whose).subquery()))
 
-    def agreed_matches(self) -> list[Match]:
-        return agreed_matches(self.session, self.hub_id, self.start, self.end)
-
-    def completed_matches(self) -> list[Match]:
-        ids = self.decisions("completed").with_only_columns(Decision.match_id)
-        return list(self.session.scalars(sa.select(Match).where(Match.id.in_(ids))))
+    def matches(self, to_status: str, whose: str = "all") -> list[Match]:
+        ids = self.decisions(to_status, whose).with_only_columns(Decision.match_id)
+        return list(self.session.scalars(sa.select(Match).where(Match.id.in_(ids))
+                                         .order_by(Match.id)))
 
     def organisations_active(self) -> set[int]:
         """Organisations of the hub that registered something or were in a decided match."""
@@ -168,10 +186,9 @@ class _Counter:
 
 
 def agreed_matches(session: Session, hub_id: int, start: dt.date, end: dt.date) -> list[Match]:
-    """The hub's matches agreed in [start, end): the "new assignments", oldest id first."""
-    ids = _Counter(session, hub_id, start, end).decisions("agreed").with_only_columns(
-        Decision.match_id)
-    return list(session.scalars(sa.select(Match).where(Match.id.in_(ids)).order_by(Match.id)))
+    """The hub's matches agreed in [start, end), its capacities' with other hubs too: the
+    "new assignments", oldest id first."""
+    return _Counter(session, hub_id, start, end).matches("agreed")
 
 
 def targets_in_force(session: Session, hub_id: int, year: int
@@ -211,7 +228,6 @@ def compute(session: Session, hub_id: int, start: dt.date, end: dt.date) -> KpiR
     active = dict(session.execute(sa.select(Organisation.id, Organisation.kind).where(
         Organisation.id.in_(c.organisations_active()))).all())
     accepted, rejected = c.decided("accepted"), c.decided("rejected")
-    agreed, completed = c.agreed_matches(), c.completed_matches()
     networking = [k for k in ACTIVITY_KINDS if k in NETWORKING_KINDS]
     awareness = [k for k in ACTIVITY_KINDS if k not in NETWORKING_KINDS]
     rows: list[tuple[str, str, float, str]] = [
@@ -236,12 +252,26 @@ def compute(session: Session, hub_id: int, start: dt.date, end: dt.date) -> KpiR
         ("new_initiatives_social_impact", "suggestions_reviewed", accepted + rejected, "matches"),
         ("new_initiatives_social_impact", "acceptance_rate",
          round(accepted / (accepted + rejected), 4) if accepted + rejected else 0.0, "ratio"),
-        ("new_initiatives_social_impact", "new_circular_initiatives",
-         sum(1 for m in agreed if m.new_service), "agreements"),
         ("new_initiatives_social_impact", "median_days_to_first_accepted_match",
          c.median_days_to_first_acceptance(), "days"),
         ("new_assignments_social_economy", "matches_accepted", accepted, "matches"),
-        ("new_assignments_social_economy", "matches_introduced", c.decided("introduced"),
+        *_assignment_rows(c, "all"),
+    ]
+    targets, programme = targets_in_force(session, hub_id, start.year)
+    ordered = sorted(rows, key=lambda r: OBJECTIVES.index(r[0]))
+    shared = {kpi: float(value) for _o, kpi, value, _u in _assignment_rows(c, "shared") if value}
+    return KpiReport(hub_id, start, end, [
+        KpiRow(objective, kpi, float(value), unit, targets.get(kpi), programme.get(kpi))
+        for objective, kpi, value, unit in ordered], shared)
+
+
+def _assignment_rows(c: _Counter, whose: str) -> list[tuple[str, str, float, str]]:
+    """The KPIs of matches from their introduction on, which partner hubs share."""
+    agreed, completed = c.matches("agreed", whose), c.matches("completed", whose)
+    return [
+        ("new_initiatives_social_impact", "new_circular_initiatives",
+         sum(1 for m in agreed if m.new_service), "agreements"),
+        ("new_assignments_social_economy", "matches_introduced", c.decided("introduced", whose),
          "matches"),
         ("new_assignments_social_economy", "new_assignments", len(agreed), "agreements"),
         ("new_assignments_social_economy", "matches_completed", len(completed), "matches"),
@@ -254,11 +284,6 @@ def compute(session: Session, hub_id: int, start: dt.date, end: dt.date) -> KpiR
         ("new_assignments_social_economy", "target_group_hours",
          sum(m.estimated_hours or 0 for m in agreed), "hours"),
     ]
-    targets, programme = targets_in_force(session, hub_id, start.year)
-    ordered = sorted(rows, key=lambda r: OBJECTIVES.index(r[0]))
-    return KpiReport(hub_id, start, end, [
-        KpiRow(objective, kpi, float(value), unit, targets.get(kpi), programme.get(kpi))
-        for objective, kpi, value, unit in ordered])
 
 
 KPI_NAMES: frozenset[str] = frozenset({

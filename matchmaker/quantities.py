@@ -303,17 +303,29 @@ def extract_quantity(text: str, language: str = "nl") -> QuantitySuggestion | No
     return best[2] if best else None
 
 
+def typed_amount(text: str, language: str = "nl", unit: str = "kg") -> tuple[float, str]:
+    """An amount typed in a form field and its unit (kg, t, m3 or units): "12" is 12 of
+    `unit`, "2,5 ton" is (2.5, "t"), "40 stuks" (40, "units"). ValueError for anything
+    else: another unit, a negative or two numbers."""
+    toks = _lex(text, language)
+    if "-" in (text or "") or not toks or toks[0].kind != "num" or len(toks) > 2:
+        raise ValueError(f"not an amount: {text!r}")
+    if len(toks) == 2:
+        word = toks[1].text
+        unit = "units" if word in _ITEMS else _MASS.get(word, "")
+        if not unit:
+            raise ValueError(f"not an amount in kg, t, m3 or pieces: {text!r}")
+    return toks[0].value, unit
+
+
 def weight_kg(text: str, language: str = "nl") -> float:
     """A weight typed in a form field, in kg: "24000", "24.000 kg", "24 t", "2,5 ton" (a
     number alone is kg). ValueError for anything else: a volume, pieces, a negative or
     two numbers."""
-    toks = _lex(text, language)
-    if "-" in (text or "") or not toks or toks[0].kind != "num" or len(toks) > 2:
-        raise ValueError(f"not a weight: {text!r}")
-    unit = "kg" if len(toks) == 1 else _MASS.get(toks[1].text)
+    amount, unit = typed_amount(text, language)
     if unit not in ("kg", "t"):
         raise ValueError(f"not a weight in kg or tonnes: {text!r}")
-    return toks[0].value * (1000.0 if unit == "t" else 1.0)
+    return amount * (1000.0 if unit == "t" else 1.0)
 
 
 def extract_radius_km(text: str, language: str = "nl") -> float | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import Capacity, Hub, Match, Stream, User
+from models import Capacity, Decision, Hub, Match, Stream, User
 
 from . import taxonomy, workflow
 from .engine.ranker import Suggestion
@@ -101,3 +101,13 @@ def interest_is(kind: str) -> sa.ColumnElement[bool]:
 def by_interest() -> sa.ColumnElement[int]:
     """An order: both parties interested first, then one of them, then the others."""
     return sa.case((interest_is("mutual"), 0), (interest_is("any"), 1), else_=2)
+
+
+def taken_by(user: User) -> sa.ColumnElement[bool]:
+    """Matches `user` works on, with several facilitators in a hub: the facilitator who took
+    the pair into review or, for a pair a party put forward, who decided on it first."""
+    first = (sa.select(sa.func.min(Decision.id)).join(User, Decision.user_id == User.id)
+             .where(Decision.party.is_(None), User.role.in_(("facilitator", "admin")))
+             .group_by(Decision.match_id))
+    return Match.id.in_(sa.select(Decision.match_id).where(
+        Decision.id.in_(first), Decision.user_id == user.id))

@@ -175,16 +175,19 @@ def to_kg_per_month(amount: float | None, unit: str | None, per: str | None,
     """
     if amount is None or unit not in UNITS or per not in _MONTHS_PER_PERIOD:
         return None
+    return amount_kg(amount, unit, materials) / _MONTHS_PER_PERIOD[per]
+
+
+def amount_kg(amount: float, unit: str, materials: list[str] | tuple[str, ...] = ()) -> float:
+    """An amount in one of UNITS as kg: weights exactly, items and volumes with the mean
+    factor of the given materials (else a generic one)."""
     if unit in _KG_PER:
-        kg = amount * _KG_PER[unit]
-    else:
-        factor = kg_per_unit if unit == "units" else kg_per_m3
-        known = [m for m in materials if m in MATERIALS]
-        if known:
-            kg = amount * sum(factor(m) for m in known) / len(known)
-        else:
-            kg = amount * (DEFAULT_KG_PER_UNIT if unit == "units" else DEFAULT_KG_PER_M3)
-    return kg / _MONTHS_PER_PERIOD[per]
+        return amount * _KG_PER[unit]
+    factor = kg_per_unit if unit == "units" else kg_per_m3
+    known = [m for m in materials if m in MATERIALS]
+    if known:
+        return amount * sum(factor(m) for m in known) / len(known)
+    return amount * (DEFAULT_KG_PER_UNIT if unit == "units" else DEFAULT_KG_PER_M3)
 
 
 def mass_kg(amount: float | None, unit: str | None) -> float | None:

@@ -9,6 +9,10 @@
 A capacity of another hub than the stream's is introduced only once that hub's facilitator
 consents, or the social enterprise itself said it is interested (`matchmaker.parties`).
 
+Completing a match whose agreement period has not ended (or not started) is a mistake as
+often as not: it needs `confirm_early_completion`. The completed volume may be given in the
+stream's own unit (t, pieces, m³) and is stored in kg.
+
 Each transition is checked against the version the caller saw (optimistic
 locking: a stale decision is refused, never applied over another), stored as
 a Decision row (the learned scorer's training data) and written to the audit log.
@@ -95,6 +99,31 @@ class Transition:
     agreement: Agreement | None = None
     completed_volume_kg: float | None = None
     note_to_parties: str = ""
+    # or the completed volume in `completed_unit`, by default the stream's (`completed_kg`)
+    completed_amount: float | None = None
+    completed_unit: str | None = None
+    confirm_early_completion: bool = False
+
+
+def completion_unit(stream: Stream) -> str:
+    """The unit a completed volume is asked in: the stream's own, kg when it has none."""
+    return stream.quantity_unit if stream.quantity_unit in taxonomy.UNITS else "kg"
+
+
+def completed_kg(stream: Stream, amount: float, unit: str | None = None) -> float:
+    """A completed amount in kg: weights exactly, pieces and m³ at the typical weight of the
+    stream's materials (as its quantity is weighed for matching)."""
+    return round(taxonomy.amount_kg(amount, unit or completion_unit(stream), stream.materials), 3)
+
+
+def period_open(match: Match, today: date) -> str | None:
+    """"not_started" or "running" while the agreed period has not ended, else None."""
+    start, end = match.agreed_period_start, match.agreed_period_end
+    if start is not None and today < start:
+        return "not_started"
+    if end is not None and today <= end:
+        return "running"
+    return None
 
 
 def _json_safe(features: dict[str, Any]) -> dict[str, Any]:
@@ -182,14 +211,34 @@ def _check(match: Match, change: Transition, actor: User) -> None:
                 errors.append(FieldError("agreement.period_end", "before period_start"))
             if deal.estimated_hours is None and deal.estimated_fte is None:
                 errors.append(FieldError("agreement", "give estimated_hours or estimated_fte"))
-    if change.to_status == "completed" and change.completed_volume_kg is None:
-        errors.append(FieldError("completed_volume_kg", "required when completing"))
+    if change.to_status == "completed":
+        errors += _completion_errors(match, change)
     if change.to_status == "introduced":
         errors += [FieldError("contacts", f"organisation {o.id} ({o.name}) has no contact "
                               "person with an e-mail address; add one before introducing it")
                    for o in parties_without_contact(match)]
     if errors:
         raise ValidationError(errors)
+
+
+def _completion_errors(match: Match, change: Transition) -> list[FieldError]:
+    errors = []
+    given = [v for v in (change.completed_volume_kg, change.completed_amount) if v is not None]
+    if len(given) != 1:
+        errors.append(FieldError("completed_volume_kg", "required when completing: give "
+                                 "completed_volume_kg, or completed_amount in the stream's unit "
+                                 f"({completion_unit(match.stream)}), not both"))
+    if change.completed_unit is not None and change.completed_unit not in taxonomy.UNITS:
+        errors.append(FieldError("completed_unit", "one of " + ", ".join(taxonomy.UNITS)))
+    state = period_open(match, date.today())
+    if state and not change.confirm_early_completion:
+        errors.append(FieldError("confirm_early_completion", (
+            "the agreement period starts on " if state == "not_started" else
+            "the agreement period runs until ")
+            + (match.agreed_period_start if state == "not_started"
+               else match.agreed_period_end).isoformat()
+            + ": send confirm_early_completion true to complete it anyway"))
+    return errors
 
 
 def decide(session: Session, actor: User, match: Match, change: Transition) -> Decision:
@@ -208,7 +257,9 @@ def decide(session: Session, actor: User, match: Match, change: Transition) -> D
         match.estimated_fte = deal.estimated_fte
         match.new_service = deal.new_service
     if change.to_status == "completed":
-        match.completed_volume_kg = change.completed_volume_kg
+        match.completed_volume_kg = (
+            change.completed_volume_kg if change.completed_volume_kg is not None
+            else completed_kg(match.stream, change.completed_amount or 0.0, change.completed_unit))
     try:
         session.flush()
     except StaleDataError as err:

@@ -102,3 +102,73 @@ def test_only_the_stream_hub_takes_a_match(http, world):
         "stream_id": world.ids["stream_a"], "capacity_id": world.ids["capacity_b"]},
         token=world.tokens["fac_b"])
     assert status == 403
+
+
+def add_facilitator(session_factory, world, key: str, hub_key: str = "a") -> None:
+    """A second facilitator of a hub, with a token (world.tokens[key]) and the password."""
+    from matchmaker.accounts import hash_password
+    from matchmaker.tokens import create_api_token
+    from models import Hub, User
+    from tests.conftest import PASSWORD
+
+    with session_factory() as session:
+        user = User(email=f"{key}@example.org", role="facilitator",
+                    password_hash=hash_password(PASSWORD),
+                    hubs=[session.get(Hub, world.ids[f"hub_{hub_key}"])])
+        session.add(user)
+        session.flush()
+        world.tokens[key] = create_api_token(session, user, "test")[1]
+        session.commit()
+
+
+def test_assigned_to_me_lists_the_matches_each_facilitator_took(http, world, session_factory):
+    add_facilitator(session_factory, world, "fac_a2")
+    taken = {}
+    for role, capacity in (("fac_a", "capacity_a"), ("fac_a2", "capacity_b")):
+        status, _, match = http.post("/api/v1/matches", json={
+            "stream_id": world.ids["stream_a"], "capacity_id": world.ids[capacity]},
+            token=world.tokens[role])
+        assert status == 201, match
+        taken[role] = match["id"]
+    for role in ("fac_a", "fac_a2"):
+        status, _, page = http.get("/api/v1/matches?assigned=me", token=world.tokens[role])
+        assert status == 200, page
+        assert [m["id"] for m in page["items"]] == [taken[role]]
+        _, _, everything = http.get(f"/api/v1/matches?hub={world.ids['hub_a']}",
+                                    token=world.tokens[role])
+        assert sorted(m["id"] for m in everything["items"]) == sorted(taken.values())
+    # a colleague's decision later does not move the match to them
+    assert _decide(http, world, {"id": taken["fac_a2"]}, role="fac_a",
+                   to_status="accepted")[0] == 201
+    _, _, page = http.get("/api/v1/matches?assigned=me", token=world.tokens["fac_a"])
+    assert [m["id"] for m in page["items"]] == [taken["fac_a"]]
+    assert http.get("/api/v1/matches?assigned=someone", token=world.tokens["fac_a"])[0] == 400
+
+
+def test_completing_before_the_agreed_period_is_a_400_unless_confirmed_in_the_streams_unit(
+        http, world, cross_hub, session_factory):
+    import datetime as dt
+
+    from models import Stream
+
+    with session_factory() as session:   # the company counts its stream in tonnes
+        session.get(Stream, world.ids["stream_a"]).quantity_unit = "t"
+        session.commit()
+    _consent(http, world, cross_hub)
+    start = dt.date.today() + dt.timedelta(days=60)
+    for step in ({"to_status": "accepted"}, {"to_status": "introduced"},
+                 {"to_status": "agreed", "agreement": {
+                     "volume_kg": 3000, "period_start": start.isoformat(),
+                     "period_end": (start + dt.timedelta(days=365)).isoformat(),
+                     "estimated_hours": 100}}):
+        assert _decide(http, world, cross_hub, **step)[0] == 201
+    status, _, problem = _decide(http, world, cross_hub, to_status="completed",
+                                 completed_amount=2.5)
+    assert status == 400, problem
+    assert [e["path"] for e in problem["errors"]] == ["confirm_early_completion"]
+    assert start.isoformat() in problem["errors"][0]["message"]
+    status, _, decision = _decide(http, world, cross_hub, to_status="completed",
+                                  completed_amount=2.5, confirm_early_completion=True)
+    assert status == 201, decision
+    _, _, match = http.get(f"/api/v1/matches/{cross_hub['id']}", token=world.tokens["fac_a"])
+    assert match["status"] == "completed" and match["completed_volume_kg"] == 2500

@@ -43,7 +43,8 @@ def busy_hub(world, session_factory):
         for m, step in steps:
             workflow.decide(session, fac, m, workflow.Transition(
                 step.to_status, session.get(Match, m.id).version, step.reason_code, step.note,
-                step.agreement, step.completed_volume_kg))
+                step.agreement, step.completed_volume_kg,
+                confirm_early_completion=True))   # the agreed period runs on from today
         session.commit()
     return world
 
@@ -82,6 +83,37 @@ def test_other_hub_and_other_period_count_nothing_of_it(busy_hub, session_factor
     assert other_hub.value("matches_accepted") == 0
     assert other_hub.value("network_activities") == 0
     assert last_year.value("new_assignments") == 0
+
+
+def test_a_cross_hub_match_counts_for_both_hubs_from_its_introduction(world, session_factory):
+    """Hub A's stream with hub B's capacity: B counts it once introduced and agreed, as the
+    programme's `shared` part of its figures; accepting stays A's review work."""
+    with session_factory() as session:
+        fac = session.get(User, world.ids["user_fac_a"])
+        match = workflow.take_suggestion(
+            session, fac, session.get(Stream, world.ids["stream_a"]),
+            session.get(Capacity, world.ids["capacity_b"]), 0.7, {}, "default-1")
+        match.partner_consent = True
+        before_introduction = None
+        for step, deal in (("accepted", None), ("introduced", None), ("agreed", workflow.Agreement(
+                volume_kg=600, period_start=TODAY, period_end=TODAY + dt.timedelta(days=30),
+                estimated_hours=50))):
+            workflow.decide(session, fac, match, workflow.Transition(
+                step, match.version, agreement=deal))
+            if step == "accepted":
+                before_introduction = kpis.compute(session, world.ids["hub_b"], *YEAR)
+        session.commit()
+        hub_a, hub_b = (kpis.compute(session, world.ids[f"hub_{h}"], *YEAR) for h in "ab")
+    assert before_introduction.value("matches_accepted") == 0
+    assert before_introduction.shared == {}
+    for report in (hub_a, hub_b):
+        assert (report.value("matches_introduced"), report.value("new_assignments"),
+                report.value("assignment_volume_kg"), report.value("target_group_hours")) == (
+            1, 1, 600, 50)
+    assert (hub_a.value("matches_accepted"), hub_b.value("matches_accepted")) == (1, 0)
+    assert hub_a.shared == {}
+    assert hub_b.shared == {"matches_introduced": 1, "new_assignments": 1,
+                            "assignment_volume_kg": 600, "target_group_hours": 50}
 
 
 def test_targets_give_progress(busy_hub, session_factory):

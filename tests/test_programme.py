@@ -31,6 +31,24 @@ def history(world, session_factory):
     return world
 
 
+def test_a_match_between_two_hubs_counts_for_both_and_once_in_the_programme(
+        history, session_factory):
+    """a_to_b (hub A's stream, hub B's social enterprise) was introduced and agreed: hub B
+    counts it from the introduction on; b_to_a, only accepted, stays hub B's alone."""
+    with session_factory() as session:
+        view = programme.view(session, PERIOD, WEIGHTS)
+    hub_a, hub_b = view.hubs
+    assert hub_b.report.shared == {"matches_introduced": 1, "new_assignments": 1,
+                                   "assignment_volume_kg": 800, "target_group_fte": 0.2,
+                                   "target_group_hours": 120}
+    assert hub_a.report.shared == {}
+    assert (hub_a.report.value("matches_accepted"), hub_b.report.value("matches_accepted")) == (
+        2, 1)   # the review work stays with the deciding hub
+    assert hub_b.report.value("assignment_volume_kg") == 800
+    assert view.total("new_assignments") == 2 and view.total("assignment_volume_kg") == 2300
+    assert view.total("matches_introduced") == 2
+
+
 def test_every_hubs_figures_are_its_own_for_every_kpi(history, session_factory):
     with session_factory() as session:
         view = programme.view(session, PERIOD, WEIGHTS)
@@ -50,12 +68,14 @@ def test_every_hubs_figures_are_its_own_for_every_kpi(history, session_factory):
         if "." not in row.kpi:
             total = view.total(row.kpi)
             if row.unit in ADDITIVE_UNITS:
-                assert total == sum(own[h][0].value(row.kpi) for h in "ab"), row.kpi
+                assert total == sum(own[h][0].value(row.kpi) - own[h][0].shared.get(row.kpi, 0)
+                                    for h in "ab"), row.kpi
             else:
                 assert total is None, row.kpi
     hub_a, hub_b = view.hubs
-    assert (hub_a.report.value("new_assignments"), hub_b.report.value("new_assignments")) == (2, 0)
-    assert hub_b.growth("new_assignments") == -1.0  # one agreement the year before, none now
+    # a_to_b counts for hub B too (its social enterprise), once in the programme's total
+    assert (hub_a.report.value("new_assignments"), hub_b.report.value("new_assignments")) == (2, 1)
+    assert hub_b.growth("new_assignments") == 0.0  # one agreement the year before, one now
     assert hub_a.activities["hackathon"] == 1 and hub_b.activities["network_event"] == 1
 
 
@@ -171,6 +191,9 @@ def test_nothing_personal_reaches_the_programme(http, history, session_factory, 
         response = browser.get(path)
         assert response.status_code == 200, path
         seen[path] = _texts(response.data, "html")
+    # the totals say that a match between two hubs counts once
+    assert b'<p class="footnote" id="shared-matches">' in browser.get(
+        f"/programme?year={YEAR}").data
     for path, content in seen.items():
         leaked = [p for p in personal if p in content]
         assert not leaked, (path, leaked)

@@ -469,3 +469,63 @@ def test_introduction_form_mails_the_note_to_the_parties_and_keeps_the_internal_
     history = text(browser.get(match_page))
     assert "aan de partijen: Spreek af voor vrijdag." in history
     assert "intern: eerst hun attest nakijken" in history
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_queue_shows_only_the_matches_i_took_when_asked(browser, world, session_factory):
+    from tests.test_api_matches import add_facilitator
+
+    add_facilitator(session_factory, world, "fac-a2")
+    hub, stream = world.ids["hub_a"], world.ids["stream_a"]
+    taken = {}
+    for email, capacity in (("fac-a@example.org", "capacity_a"),
+                            ("fac-a2@example.org", "capacity_b")):
+        colleague = Browser(browser.client.application.test_client()).login(email)
+        response = colleague.post(f"/hubs/{hub}/take", {"stream_id": stream,
+                                                        "capacity_id": world.ids[capacity]})
+        assert response.status_code == 302
+        taken[email] = response.location.rsplit("/", 1)[1]
+    browser.login("fac-a2@example.org")
+    everything = text(browser.get(f"/hubs/{hub}/queue"))
+    mine = text(browser.get(f"/hubs/{hub}/queue?assigned=me"))
+    assert all(f'/matches/{m}"' in everything for m in taken.values())
+    assert f'/matches/{taken["fac-a2@example.org"]}"' in mine
+    assert f'/matches/{taken["fac-a@example.org"]}"' not in mine
+    assert 'id="f-assigned" name="assigned" type="checkbox" value="me" checked' in mine
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_completing_early_warns_and_asks_the_volume_in_the_streams_unit(
+        browser, world, session_factory):
+    import datetime as dt
+
+    from matchmaker import workflow
+    from models import Capacity, Match, Stream, User
+
+    start = dt.date.today() + dt.timedelta(days=60)
+    with session_factory() as session:
+        stream = session.get(Stream, world.ids["stream_a"])
+        stream.quantity_unit = "t"
+        actor = session.get(User, world.ids["user_fac_a"])
+        match = workflow.take_suggestion(session, actor, stream,
+                                         session.get(Capacity, world.ids["capacity_a"]),
+                                         0.8, {}, "test")
+        for step, deal in (("accepted", None), ("introduced", None), ("agreed", workflow.Agreement(
+                3000, start, start + dt.timedelta(days=365), estimated_hours=100))):
+            workflow.decide(session, actor, match, workflow.Transition(
+                step, match.version, agreement=deal))
+        session.commit()
+        match_id, version = match.id, match.version
+    browser.login("fac-a@example.org")
+    page = text(browser.get(f"/matches/{match_id}"))
+    assert 'id="early-completion"' in page and 'id="confirm_early_completion"' in page
+    assert re.search(r'<label for="completed_amount">[^<]*\(ton\)</label>', page)
+    form = {"to_status": "completed", "version": version, "completed_amount": "2,5"}
+    refused = browser.post(f"/matches/{match_id}/decide", form)
+    assert refused.status_code == 400
+    assert 'id="confirm_early_completion-error"' in text(refused)
+    assert 'value="2,5"' in text(refused)    # what was typed stays
+    done = browser.post(f"/matches/{match_id}/decide", {**form, "confirm_early_completion": "1"})
+    assert done.status_code == 302
+    with session_factory() as session:
+        assert session.get(Match, match_id).completed_volume_kg == 2500

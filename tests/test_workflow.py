@@ -1,12 +1,12 @@
 """The review lifecycle in the domain: transitions, reasons, agreements, optimistic locking."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from matchmaker import workflow
+from matchmaker import taxonomy, workflow
 from matchmaker.errors import Conflict, ValidationError
 from models import AuditEntry, Capacity, Decision, Match, Stream, User
 
@@ -31,8 +31,8 @@ def _decide(session, world, match_id, to_status, **fields):
 
 
 def test_full_lifecycle_records_every_decision_and_audit_entry(world, session_factory, proposed):
-    deal = workflow.Agreement(volume_kg=1200, period_start=date(2026, 1, 1),
-                              period_end=date(2026, 12, 31), estimated_fte=0.5, new_service=True)
+    deal = workflow.Agreement(volume_kg=1200, period_start=date(2025, 1, 1),
+                              period_end=date(2025, 12, 31), estimated_fte=0.5, new_service=True)
     with session_factory() as session:
         _decide(session, world, proposed, "accepted")
         _decide(session, world, proposed, "introduced")
@@ -122,3 +122,58 @@ def test_taking_the_same_pair_twice_is_a_conflict(world, session_factory, propos
             session, session.get(User, world.ids["user_fac_a"]),
             session.get(Stream, world.ids["stream_a"]), session.get(Capacity, world.ids["capacity_a"]),
             score=0.5, features={}, scorer_version="default-1")
+
+
+def _agreed(session, world, match_id, start: date, end: date) -> None:
+    for step in ("accepted", "introduced"):
+        _decide(session, world, match_id, step)
+    _decide(session, world, match_id, "agreed", agreement=workflow.Agreement(
+        volume_kg=1000, period_start=start, period_end=end, estimated_hours=40))
+
+
+@pytest.mark.parametrize("start_in, end_in, state", [
+    (30, 400, "not_started"), (-30, 0, "running"), (-400, -1, None)])
+def test_completing_before_the_agreed_period_ended_needs_a_confirmation(
+        world, session_factory, proposed, start_in, end_in, state):
+    today = date.today()
+    start, end = (today + timedelta(days=start_in), today + timedelta(days=end_in))
+    with session_factory() as session:
+        _agreed(session, world, proposed, start, end)
+        match = session.get(Match, proposed)
+        assert workflow.period_open(match, today) == state
+        if state:
+            with pytest.raises(ValidationError) as caught:
+                _decide(session, world, proposed, "completed", completed_volume_kg=900)
+            assert [e.path for e in caught.value.errors] == ["confirm_early_completion"]
+            assert (start if state == "not_started" else end).isoformat() in \
+                caught.value.errors[0].message
+            session.rollback()
+        _decide(session, world, proposed, "completed", completed_volume_kg=900,
+                confirm_early_completion=bool(state))
+        assert session.get(Match, proposed).status == "completed"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("unit, amount, typed_unit, kg", [
+    ("t", 2.5, None, 2500), ("kg", 900, None, 900), ("t", 700, "kg", 700),
+    ("units", 40, None, 40 * taxonomy.kg_per_unit("workwear")),
+    ("m3", 3, None, 3 * taxonomy.kg_per_m3("workwear")), (None, 900, None, 900)])
+def test_the_completed_volume_in_the_streams_unit_is_stored_in_kg(
+        world, session_factory, proposed, unit, amount, typed_unit, kg):
+    with session_factory() as session:
+        session.get(Stream, world.ids["stream_a"]).quantity_unit = unit
+        session.commit()
+        _agreed(session, world, proposed, date(2025, 1, 1), date(2025, 6, 30))
+        _decide(session, world, proposed, "completed", completed_amount=amount,
+                completed_unit=typed_unit)
+        assert session.get(Match, proposed).completed_volume_kg == pytest.approx(kg)
+
+
+def test_completion_takes_one_volume_exactly(world, session_factory, proposed):
+    with session_factory() as session:
+        _agreed(session, world, proposed, date(2025, 1, 1), date(2025, 6, 30))
+        for given in ({}, {"completed_volume_kg": 10, "completed_amount": 10}):
+            with pytest.raises(ValidationError) as caught:
+                _decide(session, world, proposed, "completed", **given)
+            assert [e.path for e in caught.value.errors] == ["completed_volume_kg"]
+            session.rollback()

@@ -1,6 +1,7 @@
 """Matches and their decisions: the facilitator's review lifecycle.
 
-    GET  /api/v1/matches                    the matches you may see (filters, pages)
+    GET  /api/v1/matches                    the matches you may see (filters, pages;
+                                            assigned=me: the ones you took)
     POST /api/v1/matches                    take a suggestion (stream, capacity) into review
     GET  /api/v1/matches/<id>               with its decisions
     POST /api/v1/matches/<id>/decisions     one transition, with the version you saw
@@ -70,6 +71,8 @@ class Matches(MethodView):
                 query = query.where(column == args[key])
         if "interest" in args:
             query = query.where(review_queue.interest_is(args["interest"]))
+        if args.get("assigned") == "me":
+            query = query.where(review_queue.taken_by(user))
         if args["sort"] == "interest":
             query = query.order_by(None).order_by(review_queue.by_interest(), Match.id.desc())
         page = paginate(db_session(), query, args["page"], args["page_size"])
@@ -106,7 +109,11 @@ class Decisions(MethodView):
     @blp.arguments(DecisionIn)
     @blp.response(201, DecisionOut)
     def post(self, data: dict[str, Any], match_id: int) -> Decision:
-        """Move the match to its next state; 409 with `allowed` when illegal or stale."""
+        """Move the match to its next state; 409 with `allowed` when illegal or stale.
+
+        Completing before the agreement period ended is a 400 on `confirm_early_completion`
+        unless it is sent true.
+        """
         session, user = db_session(), require_user()
         match = scoping.load(session, user, Match, match_id, manage=True)
         agreement = data.get("agreement")
@@ -115,7 +122,9 @@ class Decisions(MethodView):
             reason_code=data.get("reason_code"), note=data["note"],
             note_to_parties=data["note_to_parties"],
             agreement=workflow.Agreement(**agreement) if agreement else None,
-            completed_volume_kg=data.get("completed_volume_kg"))
+            completed_volume_kg=data.get("completed_volume_kg"),
+            completed_amount=data.get("completed_amount"),
+            confirm_early_completion=data["confirm_early_completion"])
         decision = workflow.decide(session, user, match, change)
         session.commit()
         send_mail(decision_mails(session, suggestion_service(), match, decision,

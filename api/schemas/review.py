@@ -74,6 +74,9 @@ class MatchArgs(PageArgs):
     capacity = Id()
     interest = fields.String(validate=validate.OneOf(INTEREST_FILTERS), metadata={
         "description": "both parties interested, one of them, or one said not for us"})
+    assigned = fields.String(validate=validate.OneOf(("me",)), metadata={
+        "description": "me: the matches you took into review (or, put forward by a party, "
+                       "decided on first), when a hub has several facilitators"})
     sort = fields.String(load_default="newest", validate=validate.OneOf(("newest", "interest")),
                          metadata={"description": "interest: mutual interest first"})
 
@@ -120,7 +123,15 @@ class DecisionIn(Schema):
         load_default="", validate=TEXT,
         metadata={"description": "mailed to both parties and shown to them once introduced"})
     agreement = fields.Nested(AgreementIn, allow_none=True)
-    completed_volume_kg = Number(limits.MAX_AMOUNT, allow_none=True)
+    completed_volume_kg = Number(limits.MAX_AMOUNT, allow_none=True, metadata={
+        "description": "completing: the volume handled in kg (or give completed_amount)"})
+    completed_amount = Number(limits.MAX_AMOUNT, allow_none=True, metadata={
+        "description": "completing: the volume handled in the stream's unit (its "
+                       "quantity_unit: kg, t, units or m3; kg without one), stored in kg "
+                       "(pieces and m3 at the typical weight of the stream's materials)"})
+    confirm_early_completion = fields.Boolean(load_default=False, metadata={
+        "description": "completing while the agreement period has not ended (or not "
+                       "started) is a 400 on this field unless it is true"})
 
 
 # --- suggestions and text analysis ---------------------------------------------------------

@@ -20,10 +20,11 @@ from werkzeug.wrappers import Response
 
 from api.auth import current_user
 from api.problems import RETRY_AFTER_SECONDS
+from api.web.i18n import vocabulary_label
 from api.web.security import check_csrf
 from matchmaker import limits
 from matchmaker.errors import Conflict, NotFound, PermissionDenied
-from matchmaker.quantities import weight_kg
+from matchmaker.quantities import typed_amount, weight_kg
 from models import User
 
 bp = Blueprint("web", __name__)
@@ -94,6 +95,27 @@ def form_weight_kg(form: Any, name: str, errors: dict[str, str], *,
         errors[name] = _("Give a number of at most %(maximum)s.",
                          maximum=format_decimal(maximum))
     return value
+
+
+def form_amount(form: Any, name: str, errors: dict[str, str], unit: str, *,
+                maximum: float = limits.MAX_AMOUNT) -> tuple[float, str] | None:
+    """A required amount typed in a form field and its unit: a number is in `unit`, a typed
+    unit (2,4 t; 40 stuks) is kept; problems go into `errors` under the field's name."""
+    raw = form.get(name, "").strip()
+    if not raw:
+        errors[name] = _("Fill this in.")
+        return None
+    try:
+        amount, typed = typed_amount(raw, get_locale().language if get_locale() else "nl", unit)
+    except ValueError:
+        errors[name] = _("Give a number, in %(unit)s or followed by its unit (2,4 t).",
+                         unit=vocabulary_label(unit, "unit"))
+        return None
+    if limits.number_problem(amount, maximum):
+        errors[name] = _("Give a number of at most %(maximum)s.",
+                         maximum=format_decimal(maximum))
+        return None
+    return amount, typed
 
 
 def form_day(form: Any, name: str, errors: dict[str, str]) -> dt.date | None:

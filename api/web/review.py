@@ -16,7 +16,15 @@ from werkzeug.wrappers import Response
 
 from api.db import db_session, mail_links, send_mail
 from api.suggestion_index import suggestion_service
-from api.web.common import bp, form_day, form_number, form_weight_kg, page, signed_in
+from api.web.common import (
+    bp,
+    form_amount,
+    form_day,
+    form_number,
+    form_weight_kg,
+    page,
+    signed_in,
+)
 from api.web.i18n import page_language
 from api.web.places import coarsest
 from api.web.plot import coordinate_plot, place_of
@@ -31,7 +39,7 @@ QUEUE_LENGTH = 60
 PER_STREAM = 3
 MATCHES_PER_PAGE = 25
 QUEUE_ARGS = ("material", "service", "municipality", "q", "max_km", "min_score", "status",
-              "interest", "page")
+              "interest", "assigned", "page")
 # A pair the engine does not rank at all (a facilitator's own idea) is still taken.
 
 
@@ -68,14 +76,17 @@ def _filter() -> review_queue.QueueFilter:
         max_km=number("max_km", limits.MAX_RADIUS_KM), min_score=number("min_score", 100.0))
 
 
-def _in_review(hub: Hub, status: str, interest: str, page_number: int
+def _in_review(hub: Hub, status: str, interest: str, mine: bool, page_number: int
                ) -> tuple[list[Match], dict[str, int], int, int]:
     """One page of the hub's matches (mutual interest first), the count per status (of the
-    interest asked for), the page shown and the number of pages."""
+    interest asked for, of the signed-in facilitator's matches with `mine`), the page shown
+    and the number of pages."""
     session = db_session()
     query = sa.select(Match).where(Match.hub_id == hub.id)
     if interest:
         query = query.where(review_queue.interest_is(interest))
+    if mine:
+        query = query.where(review_queue.taken_by(signed_in()))
     counts = dict(session.execute(query.with_only_columns(Match.status, sa.func.count())
                                   .group_by(Match.status)).all())
     if status:
@@ -108,7 +119,8 @@ def queue(hub_id: int) -> tuple[str, int]:
     status = status if status in workflow.TRANSITIONS else ""
     interest = request.args.get("interest", "")
     interest = interest if interest in review_queue.INTEREST_FILTERS else ""
-    matches, counts, page_number, pages = _in_review(hub, status, interest,
+    mine = request.args.get("assigned") == "me"
+    matches, counts, page_number, pages = _in_review(hub, status, interest, mine,
                                                      request.args.get("page", 1, type=int))
     # matches of other hubs' streams with this hub's capacities: read along and consent
     elsewhere = sa.select(Match).join(Capacity, Match.capacity_id == Capacity.id).join(
@@ -118,7 +130,8 @@ def queue(hub_id: int) -> tuple[str, int]:
     filters = {"material": chosen.material, "service": chosen.service,
                "municipality": chosen.municipality, "q": chosen.text,
                "max_km": "" if chosen.max_km is None else f"{chosen.max_km:g}",
-               "min_score": "" if chosen.min_score is None else f"{chosen.min_score:g}"}
+               "min_score": "" if chosen.min_score is None else f"{chosen.min_score:g}",
+               "assigned": "me" if mine else ""}
     return page("queue.html", hub=hub, rows=rows, filters=filters, status_filter=status,
                 interest_filter=interest,
                 elsewhere=session.scalars(elsewhere).all(), counts=counts, pages=pages,
@@ -220,6 +233,8 @@ def _match_page(match: Match, status: int = 200, errors: dict[str, str] | None =
     uncontactable = workflow.parties_without_contact(match) if "introduced" in steps else []
     partner = workflow.partner_hub_id(match)
     return page("match.html", status, uncontactable=uncontactable, match=match,
+                completion_unit=workflow.completion_unit(stream),
+                period_open=workflow.period_open(match, dt.date.today()),
                 partner_hub=session.get(Hub, partner) if partner else None,
                 consent_missing=workflow.consent_missing(match, user),
                 gives_consent=partner is not None and scoping.facilitates(user, partner),
@@ -248,8 +263,9 @@ def match(match_id: int) -> tuple[str, int]:
     return _match_page(found, decides=decides)
 
 
-def _transition(to_status: str, errors: dict[str, str]) -> workflow.Transition:
+def _transition(match: Match, to_status: str, errors: dict[str, str]) -> workflow.Transition:
     agreement = completed = None
+    confirmed = bool(request.form.get("confirm_early_completion"))
     if to_status == "agreed":
         volume = form_weight_kg(request.form, "volume_kg", errors, required=True)
         start = form_day(request.form, "period_start", errors)
@@ -264,7 +280,12 @@ def _transition(to_status: str, errors: dict[str, str]) -> workflow.Transition:
             agreement = workflow.Agreement(volume or 0.0, start, end, hours, fte,
                                            new_service=bool(request.form.get("new_service")))
     if to_status == "completed":
-        completed = form_weight_kg(request.form, "completed_volume_kg", errors, required=True)
+        # asked in the stream's unit: "2,5" of a stream counted in tonnes is 2,5 t
+        completed = form_amount(request.form, "completed_amount", errors,
+                                workflow.completion_unit(match.stream))
+        if workflow.period_open(match, dt.date.today()) and not confirmed:
+            errors["confirm_early_completion"] = _(
+                "The agreed period has not ended: tick this box to complete the match anyway.")
     reason = request.form.get("reason_code") or None
     if to_status == "rejected" and reason not in workflow.REASON_CODES:
         errors["reason_code"] = _("Choose why this match is rejected.")
@@ -272,7 +293,9 @@ def _transition(to_status: str, errors: dict[str, str]) -> workflow.Transition:
         to_status=to_status, expected_version=request.form.get("version", type=int) or 0,
         reason_code=reason, note=request.form.get("note", "").strip(),
         note_to_parties=request.form.get("note_to_parties", "").strip(), agreement=agreement,
-        completed_volume_kg=completed)
+        completed_amount=completed[0] if completed else None,
+        completed_unit=completed[1] if completed else None,
+        confirm_early_completion=confirmed)
 
 
 @bp.post("/matches/<int:match_id>/decide")
@@ -280,7 +303,7 @@ def decide(match_id: int) -> Response | tuple[str, int]:
     match = decidable_match(match_id)
     session = db_session()
     errors: dict[str, str] = {}
-    change = _transition(request.form.get("to_status", ""), errors)
+    change = _transition(match, request.form.get("to_status", ""), errors)
     if errors:
         return _match_page(match, 400, errors)
     if change.to_status == "introduced" and workflow.parties_without_contact(match):

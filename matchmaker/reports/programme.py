@@ -115,10 +115,12 @@ class ProgrammeView:
         return [r.kpi for r in rows if r.objective == objective and "." not in r.kpi]
 
     def total(self, kpi: str) -> float | None:
-        """The programme-wide figure where hubs' figures add up; None for rates and medians."""
+        """The programme-wide figure where hubs' figures add up, a match between two hubs
+        once; None for rates and medians."""
         if not self.hubs or self.hubs[0].row(kpi).unit not in ADDITIVE_UNITS:
             return None
-        return sum(h.report.value(kpi) for h in self.hubs)
+        # a match between two hubs counts for both; the programme counts it once
+        return sum(h.report.value(kpi) - h.report.shared.get(kpi, 0.0) for h in self.hubs)
 
 
 def flows(session: Session, period: Period) -> list[Flow]:
