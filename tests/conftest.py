@@ -23,6 +23,17 @@ from models import make_engine, make_session_factory, upgrade
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+# The longest tests (whole-API fuzzing, the load benchmark's smoke run, the class tests that
+# walk every export) start first, so the parallel workers do not end waiting on one of them.
+LONG_FIRST = ("test_api_schemathesis.py", "test_reliability_load_smoke.py",
+              "test_exports_follow_reads.py", "test_fuzz_edges.py", "test_reliability_import.py",
+              "test_fuzz_endpoints.py", "test_notebooks.py", "test_embedders.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name not in LONG_FIRST)   # stable: else in order
+
+
 @pytest.fixture(scope="session")
 def _postgres_problem() -> str | None:
     """Why PostgreSQL cannot be used, or None when it can; asked once per test run."""
