@@ -5,12 +5,20 @@ chose stays as they left it. Through Flask's test client on the `world` of two h
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from models import Capacity, Stream
 from tests.test_web_pages import Browser, text
+
+
+@pytest.fixture(params=["sqlite"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Overrides conftest's: pages, not storage, so SQLite only. What the pages call runs on
+    both databases in the API, workflow and KPI tests."""
+    return f"sqlite:///{tmp_path / 'matchmaker.sqlite'}"
 
 DESCRIPTION = "Wij hebben elke maand 2 ton gebruikte werkkledij die opgehaald moet worden."
 FORM = {"title": "Werkkledij", "description": DESCRIPTION, "status": "published",

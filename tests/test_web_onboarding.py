@@ -15,6 +15,13 @@ import sqlalchemy as sa
 from tests.conftest import PASSWORD
 from tests.test_web_pages import Browser, text
 
+
+@pytest.fixture(params=["sqlite"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Overrides conftest's: pages, not storage, so SQLite only. What the pages call runs on
+    both databases in the API, workflow and KPI tests."""
+    return f"sqlite:///{tmp_path / 'matchmaker.sqlite'}"
+
 NEW_PASSWORD = "a long enough secret"
 
 

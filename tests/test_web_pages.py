@@ -3,10 +3,18 @@ headers, languages, the facilitator's review, a company's stream form, KPIs, act
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import PASSWORD
+
+
+@pytest.fixture(params=["sqlite"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Overrides conftest's: pages, not storage, so SQLite only. What the pages call runs on
+    both databases in the API, workflow and KPI tests."""
+    return f"sqlite:///{tmp_path / 'matchmaker.sqlite'}"
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
