@@ -41,10 +41,11 @@ def serve_command(host: str, port: int, workers: int | None, dev: bool) -> None:
     from api.app import create_app
     from api.serve import default_workers, run_gunicorn
 
+    s = settings()
     if dev:
-        create_app().run(host=host, port=port, debug=False)
+        create_app(s).run(host=host, port=port, debug=False)
         return
-    run_gunicorn(create_app, host, port, workers or default_workers())
+    run_gunicorn(s, host, port, workers or default_workers())
 
 
 @main.command("gdpr-retention")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from api.cli_support import PLURAL, configured_embedder, database_session, progress_bar
+from api.cli_support import PLURAL, database_session, progress_bar, stored_index_service
 from matchmaker.config import Settings
 
 
@@ -14,7 +14,6 @@ from matchmaker.config import Settings
 def demo_command(host: str, port: int, no_serve: bool) -> None:
     """Create the database, load the demo data, build the index and serve."""
     from matchmaker.demo.setup import install_demo
-    from matchmaker.suggestions import SuggestionService
 
     settings = Settings.from_env()
     click.echo(f"Database: {settings.database_url}")
@@ -22,10 +21,11 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         report, logins = install_demo(session)
         for line in report.lines():
             click.echo(f"  {line}")
-        service = SuggestionService(configured_embedder(settings))
+        service = stored_index_service(settings)
         with progress_bar("embedding", unit="item") as progress:
             reports = service.build_index(session, progress=lambda kind: progress)
         session.commit()
+        service.save_snapshot(session)
     for kind, sync in reports.items():
         click.echo(f"  {PLURAL[kind]}: {sync.embedded} embedded, {sync.unchanged} unchanged")
     click.echo("\nDemo logins (one facilitator per hub):")
@@ -34,7 +34,6 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     click.echo(f"\nServing on http://{host}:{port}/  (health: /healthz, API: /api/docs)")
     if no_serve:
         return
-    from api.app import create_app
     from api.serve import default_workers, run_gunicorn
 
-    run_gunicorn(create_app, host, port, default_workers())
+    run_gunicorn(settings, host, port, default_workers())

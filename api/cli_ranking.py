@@ -6,18 +6,23 @@ from pathlib import Path
 
 import click
 
-from api.cli_support import PLURAL, configured_embedder, database_session, progress_bar
+from api.cli_support import (
+    PLURAL,
+    configured_embedder,
+    database_session,
+    progress_bar,
+    stored_index_service,
+)
 from matchmaker.config import Settings
 
 
 @click.command("index")
 @click.option("--rebuild", is_flag=True, help="Embed every item again, changed or not.")
 def index_command(rebuild: bool) -> None:
-    """Embed new and changed streams and capacities into the vector store."""
-    from matchmaker.suggestions import SuggestionService
-
+    """Embed new and changed streams and capacities into the vector store, then store the
+    suggestion index for the web workers to load (MATCHMAKER_INDEX_DIR)."""
     settings = Settings.from_env()
-    service = SuggestionService(configured_embedder(settings))
+    service = stored_index_service(settings)
     with database_session(settings) as session:
         bars = []
 
@@ -32,9 +37,11 @@ def index_command(rebuild: bool) -> None:
             for bar in bars:
                 bar.__exit__(None, None, None)
         session.commit()
+        snapshot = service.save_snapshot(session)
     for kind, report in reports.items():
         click.echo(f"{PLURAL[kind]}: {report.embedded} embedded, {report.unchanged} unchanged, "
                    f"{report.removed} removed ({service.embedder.name})")
+    click.echo(f"index stored in {snapshot}")
 
 
 def _read_json(path: Path) -> dict:

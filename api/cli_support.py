@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 from tqdm import tqdm
@@ -11,6 +12,9 @@ from tqdm import tqdm
 from indexing.embedders import Embedder, get_embedder
 from matchmaker.config import Settings
 from models import make_engine, make_session_factory, upgrade
+
+if TYPE_CHECKING:
+    from matchmaker.suggestions import SuggestionService
 
 PLURAL = {"stream": "streams", "capacity": "capacities"}
 
@@ -30,6 +34,16 @@ def database_session(settings: Settings, *, migrate: bool = True) -> Iterator[Se
 
 def configured_embedder(settings: Settings) -> Embedder:
     return get_embedder(settings.embedder, settings.embedder_model_path)
+
+
+def stored_index_service(settings: Settings) -> SuggestionService:
+    """A service that writes the index the web workers load (settings as theirs)."""
+    from matchmaker.suggestions import SuggestionService
+
+    return SuggestionService(configured_embedder(settings),
+                             max_per_organisation=settings.max_per_organisation,
+                             ann_threshold=settings.ann_threshold,
+                             snapshot_dir=settings.snapshot_dir)
 
 
 @contextmanager

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
-from collections.abc import Callable
 from typing import Any
 
-from flask import Flask
+from matchmaker.config import Settings
 
 ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+logger = logging.getLogger(__name__)
 
 
 def default_workers() -> int:
@@ -17,31 +18,31 @@ def default_workers() -> int:
     return (os.cpu_count() or 1) + 1
 
 
-def run_gunicorn(factory: Callable[[], Flask], host: str, port: int, workers: int,
+def run_gunicorn(settings: Settings, host: str, port: int, workers: int,
                  **options: Any) -> None:
     from gunicorn.app.base import BaseApplication
+    from threadpoolctl import threadpool_limits
+
+    from api.suggestion_index import preload
 
     class _Application(BaseApplication):
         def load_config(self) -> None:
-            settings = {"bind": f"{host}:{port}", "workers": workers, "timeout": 120,
-                        "accesslog": "-", "errorlog": "-",
-                        # gunicorn's default line plus the time the worker spent, in ms
-                        "access_log_format": ACCESS_LOG_FORMAT, **options}
-            for key, value in settings.items():
+            config = {"bind": f"{host}:{port}", "workers": workers, "timeout": 120,
+                      "accesslog": "-", "errorlog": "-",
+                      # gunicorn's default line plus the time the worker spent, in ms
+                      "access_log_format": ACCESS_LOG_FORMAT, **options}
+            for key, value in config.items():
                 self.cfg.set(key, value)
 
-        def load(self) -> Flask:
-            # Each worker builds its own app (and database engine) after the fork.
-            # One BLAS thread per worker: the workers already fill the cores, and a
-            # second thread per ranking only added wake-up latency (p99 9.7 ms against
-            # 7.2 ms at 10k capacities, benchmarks/bench_rank.py --blas-threads 2).
-            from threadpoolctl import threadpool_limits
+        def load(self) -> Any:
+            # Each worker builds its own app (database engine, mail queue) after the fork.
+            from api.app import create_app
 
-            threadpool_limits(1)
-            app = factory()
-            # Warm before accepting requests: loading the index, fitting the lexical
-            # channel and loading the model take seconds at 10k items. A database that
-            # is not there yet only delays it to the first /readyz.
+            threadpool_limits(1)   # see below
+            app = create_app(settings)
+            # Warm before accepting requests: the suggestion index the master loaded only
+            # needs what changed since (without it: loading everything, seconds at 10k
+            # items). A database that is not there yet only delays it to the first /readyz.
             from api.suggestion_index import warm_up
 
             with app.app_context():
@@ -54,4 +55,20 @@ def run_gunicorn(factory: Callable[[], Flask], host: str, port: int, workers: in
             gc.freeze()
             return app
 
+    # One BLAS thread per process: the workers already fill the cores, and a second
+    # thread per ranking only added wake-up latency (p99 9.7 ms against 7.2 ms at 10k
+    # capacities, benchmarks/bench_rank.py --blas-threads 2).
+    threadpool_limits(1)
+    # what the service logs before gunicorn's own logging starts (the stored index
+    # loaded or refused), in the format Flask's handler gives the app's lines
+    logging.basicConfig(format="[%(asctime)s] %(levelname)s in %(module)s: %(message)s")
+    logging.getLogger("matchmaker").setLevel(logging.INFO)
+    # The master loads the index and the model once; the workers it forks share those
+    # pages copy-on-write instead of each loading its own copy.
+    try:
+        preload(settings)
+    except Exception:  # noqa: BLE001 - then each worker loads its own, as /readyz retries
+        logger.exception("the suggestion index could not be loaded before forking")
+    # Frozen, the collector never writes into the objects the workers share.
+    gc.freeze()
     _Application().run()

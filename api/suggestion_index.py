@@ -1,17 +1,36 @@
-"""The process's suggestion service, created on first use and shared by every request."""
+"""The process's suggestion service, created on first use and shared by every request.
+
+Under gunicorn the master creates and loads it before forking (`preload`): every worker
+starts from that copy, whose pages the workers share until one of them changes them, and
+refreshes from there what was written since.
+"""
 from __future__ import annotations
 
 import threading
 
 from flask import current_app
+from sqlalchemy.orm import Session
 
 from api.db import db_session
 from indexing.embedders import get_embedder
+from matchmaker.config import Settings
 from matchmaker.suggestions import SuggestionService
 from matchmaker.training import active_scorer
+from models import make_engine, make_session_factory
 
 _KEY = "matchmaker.index"
 _create_lock = threading.Lock()
+# (settings, service) loaded by `preload` in this process or the one it was forked from
+_preloaded: tuple[Settings, SuggestionService] | None = None
+
+
+def _new_service(settings: Settings, session: Session) -> SuggestionService:
+    return SuggestionService(
+        get_embedder(settings.embedder, settings.embedder_model_path),
+        max_per_organisation=settings.max_per_organisation,
+        ann_threshold=settings.ann_threshold, snapshot_dir=settings.snapshot_dir,
+        # a learned scorer only once `matchmaker train-scorer` found one that wins
+        scorer=active_scorer(session))
 
 
 def suggestion_service() -> SuggestionService:
@@ -21,13 +40,28 @@ def suggestion_service() -> SuggestionService:
         with _create_lock:
             if extensions.get(_KEY) is None:
                 settings = extensions["matchmaker.settings"]
-                extensions[_KEY] = SuggestionService(
-                    get_embedder(settings.embedder, settings.embedder_model_path),
-                    max_per_organisation=settings.max_per_organisation,
-                    ann_threshold=settings.ann_threshold,
-                    # a learned scorer only once `matchmaker train-scorer` found one that wins
-                    scorer=active_scorer(db_session()))
+                if _preloaded is not None and _preloaded[0] == settings:
+                    extensions[_KEY] = _preloaded[1]
+                else:
+                    extensions[_KEY] = _new_service(settings, db_session())
     return extensions[_KEY]
+
+
+def preload(settings: Settings) -> SuggestionService:
+    """Create and load the service for `settings` in this process, for the apps of the
+    processes it forks (api/serve.py). Its database connections are closed before it
+    returns: a pooled connection shared by forked processes would mix their traffic
+    (SQLAlchemy's "Using Connection Pools with Multiprocessing or os.fork()")."""
+    global _preloaded
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            service = _new_service(settings, session)
+            service.warm_up(session)
+    finally:
+        engine.dispose()
+    _preloaded = (settings, service)
+    return service
 
 
 def warm_up() -> None:

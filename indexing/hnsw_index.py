@@ -10,9 +10,21 @@ up to the graph walk.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 
-from indexing.vector_index import RowIndex, RowMask, SearchResult, empty_result, top_k
+from indexing.vector_index import (
+    RowIndex,
+    RowMask,
+    SearchResult,
+    empty_result,
+    headroom,
+    top_k,
+)
+
+_GRAPH_FILE = "graph.hnsw"
 
 # Below this many allowed rows a masked query is answered exactly from the
 # stored vectors: a graph walk that must skip most nodes loses recall and time.
@@ -39,15 +51,42 @@ class HnswIndex(RowIndex):
         self.threads = threads
         self._graph = None
 
+    def _new_graph(self):
+        try:
+            import hnswlib
+        except ImportError as err:
+            raise ImportError(
+                "The approximate index needs hnswlib: pip install hnswlib==0.8.0"
+            ) from err
+        return hnswlib.Index(space="cosine", dim=self._dim)
+
+    def _state(self, directory: Path) -> dict[str, Any]:
+        # hnswlib writes the graph with its vectors and deletion marks in its own format
+        if self._graph is not None:
+            path = directory / _GRAPH_FILE
+            self._graph.save_index(str(path))
+            if not path.exists():   # hnswlib says nothing when it cannot write
+                raise OSError(f"hnswlib could not write {path}")
+        return {"settings": {"max_elements": self.max_elements, "m": self.m,
+                             "ef_construction": self.ef_construction,
+                             "ef_search": self.ef_search, "threads": self.threads}}
+
+    @classmethod
+    def _loaded(cls, directory: Path, state: dict[str, Any]) -> HnswIndex:
+        index = super()._loaded(directory, state)
+        path = directory / _GRAPH_FILE
+        if len(index) and not path.exists():
+            raise ValueError(f"{path} is missing")
+        if path.exists():
+            index._graph = index._new_graph()
+            # the freed slots of deleted items are reused only when asked for at load too
+            index._graph.load_index(str(path), max_elements=headroom(len(index)),
+                                    allow_replace_deleted=True)
+        return index
+
     def _ensure_graph(self, extra: int):
         if self._graph is None:
-            try:
-                import hnswlib
-            except ImportError as err:
-                raise ImportError(
-                    "The approximate index needs hnswlib: pip install hnswlib==0.8.0"
-                ) from err
-            self._graph = hnswlib.Index(space="cosine", dim=self._dim)
+            self._graph = self._new_graph()
             self._graph.init_index(
                 max_elements=max(self.max_elements, extra, 1),
                 M=self.m,

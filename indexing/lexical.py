@@ -31,10 +31,12 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix, vstack
 
+from indexing.state_files import load_state, save_state
 from indexing.vector_index import RowMask, SearchResult, empty_result, top_k
 
 _SPACES = re.compile(r"\s+")
@@ -156,6 +158,40 @@ class LexicalIndex:
         """Apply pending edits now instead of on the next query (a worker warming up, or
         refreshing, pays it before a request asks)."""
         self._sync()
+
+    # -- storing ------------------------------------------------------------
+    def save(self, directory: Path) -> None:
+        """Store the index, its pending edits applied, in `directory` (see `load`)."""
+        self._sync()
+        state = {"settings": {"ngram_range": self.ngram_range, "analyzer": self.analyzer,
+                              "sublinear_tf": self.sublinear_tf,
+                              "compact_share": self.compact_share,
+                              "rebuild_share": self.rebuild_share},
+                 "texts": self._texts, "vocabulary": self._vocabulary, "recent": self._recent,
+                 "rows": self._rows, "df": self._df, "ids": self._ids, "alive": self._alive,
+                 "sums": self._sums}
+        for name in ("base", "base_postings"):
+            matrix = getattr(self, f"_{name}")
+            state |= {f"{name}_data": matrix.data, f"{name}_indices": matrix.indices,
+                      f"{name}_indptr": matrix.indptr, f"{name}_shape": np.array(matrix.shape)}
+        save_state(directory, state)
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        """The index as `save` left it: the same rows, so the same scores to the last bit."""
+        state = load_state(directory)
+        index = cls(**state["settings"])
+        index._texts, index._vocabulary = state["texts"], state["vocabulary"]
+        index._recent, index._rows = state["recent"], state["rows"]
+        index._df, index._ids, index._alive = state["df"], state["ids"], state["alive"]
+        index._sums = state["sums"]
+        index._base, index._base_postings = (
+            csr_matrix((state[f"{name}_data"], state[f"{name}_indices"],
+                        state[f"{name}_indptr"]), shape=tuple(state[f"{name}_shape"].tolist()))
+            for name in ("base", "base_postings"))
+        rows = np.flatnonzero(index._alive[: index._rows])
+        index._row_of = dict(zip(index._ids[rows].tolist(), rows.tolist(), strict=True))
+        return index
 
     # -- asking -------------------------------------------------------------
     def search(self, text: str, k: int, allowed: RowMask = None) -> SearchResult:

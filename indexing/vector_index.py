@@ -16,12 +16,21 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from typing import NamedTuple
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from indexing.state_files import load_state, save_state
+
 RowMask = np.ndarray | Callable[[np.ndarray], np.ndarray] | None
 _MIN_CAPACITY = 64
+
+
+def headroom(n: int) -> int:
+    """Rows to keep free in a stored matrix: a process that loaded (mapped) it adds the rows
+    written since into them instead of copying the whole matrix to grow it."""
+    return n + n // 8 + _MIN_CAPACITY
 # Below this share of allowed rows, gathering them beats scoring every row.
 _GATHER_BELOW = 0.25
 _QUERY_BLOCK = 32
@@ -101,6 +110,16 @@ class _Rows:
         self.size = last
         return row, last
 
+    def state(self) -> dict[str, Any]:
+        return {"ids": self.ids, "size": self.size}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> _Rows:
+        rows = cls()
+        rows.ids, rows.size = state["ids"], state["size"]
+        rows.row_of = {ident: row for row, ident in enumerate(rows.ids[: rows.size].tolist())}
+        return rows
+
     def rows_for(self, ids: Iterable[int]) -> np.ndarray:
         try:
             return np.fromiter((self.row_of[int(i)] for i in ids), dtype=np.int64)
@@ -176,6 +195,22 @@ class RowIndex(ABC):
                 self._on_removed(ident, *moved)
                 removed += 1
         return removed
+
+    def save(self, directory: Path) -> None:
+        """Store the index in `directory`; `load_index` reads it back as it was."""
+        directory.mkdir(parents=True, exist_ok=True)
+        save_state(directory, {"kind": type(self).__name__, "dim": self._dim,
+                               **self._rows.state(), **self._state(directory)})
+
+    @classmethod
+    def _loaded(cls, directory: Path, state: dict[str, Any]) -> RowIndex:
+        index = cls(state["dim"], **state.get("settings", {}))
+        index._rows = _Rows.from_state(state)
+        return index
+
+    @abstractmethod
+    def _state(self, directory: Path) -> dict[str, Any]:
+        """What `save` stores besides the rows (files of its own may go in `directory`)."""
 
     def _check(self, ids: Sequence[int], vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         id_arr = _as_ids(ids)
@@ -274,6 +309,18 @@ class ExactIndex(RowIndex):
         scores[~mask] = -np.inf
         return top_k(scores, ids, min(k, len(rows)))
 
+    def _state(self, directory: Path) -> dict[str, Any]:
+        n = len(self)
+        matrix = np.zeros((max(self._matrix.shape[0], headroom(n)), self._dim or 0), np.float32)
+        matrix[:n] = self._matrix[:n]
+        return {"matrix": matrix}
+
+    @classmethod
+    def _loaded(cls, directory: Path, state: dict[str, Any]) -> ExactIndex:
+        index = super()._loaded(directory, state)
+        index._matrix = state["matrix"]
+        return index
+
     def _append(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         n = len(self)
         needed = n + len(ids)
@@ -299,6 +346,18 @@ class ExactIndex(RowIndex):
 # and takes a 10k stream ranking from p99 6.9 ms to 3.9 ms (docs/benchmarks.md). Below it
 # exact search is fast enough, instant to update and always right.
 DEFAULT_ANN_THRESHOLD = 10_000
+
+
+def load_index(directory: Path) -> RowIndex:
+    """An index as `RowIndex.save` stored it."""
+    state = load_state(directory)
+    if state["kind"] == "HnswIndex":
+        from indexing.hnsw_index import HnswIndex
+
+        return HnswIndex._loaded(directory, state)
+    if state["kind"] != "ExactIndex":
+        raise ValueError(f"{directory}: unknown index kind {state['kind']!r}")
+    return ExactIndex._loaded(directory, state)
 
 
 def make_index(n_expected: int, threshold: int, dim: int | None = None) -> RowIndex:

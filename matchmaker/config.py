@@ -1,7 +1,8 @@
 """Settings, read from the environment once and passed down explicitly.
 
 Every setting has an embedded default so that `make demo` needs nothing:
-a SQLite file under `var/`, the bundled multilingual embedding model.
+a SQLite file and the stored suggestion index under `var/`, the bundled multilingual
+embedding model.
 """
 from __future__ import annotations
 
@@ -41,6 +42,9 @@ class Settings:
     # From this many vectors on an approximate (HNSW) index replaces exact search; 0: never.
     ann_threshold: int = DEFAULT_ANN_THRESHOLD
     max_per_organisation: int = 2
+    # Where `matchmaker index` stores the suggestion index for workers to load; None:
+    # `home`/index. Several hosts: a shared path, or `matchmaker index` on each host.
+    index_dir: Path | None = None
     # Session cookies only over HTTPS; on for any deployment behind TLS.
     secure_cookies: bool = False
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
@@ -72,6 +76,8 @@ class Settings:
             embedder_model_path=env.get("MATCHMAKER_EMBEDDER_MODEL_PATH", ""),
             ann_threshold=int(env.get("MATCHMAKER_ANN_THRESHOLD", DEFAULT_ANN_THRESHOLD)),
             max_per_organisation=int(env.get("MATCHMAKER_MAX_PER_ORGANISATION", "2")),
+            index_dir=(Path(env["MATCHMAKER_INDEX_DIR"]).resolve()
+                       if env.get("MATCHMAKER_INDEX_DIR") else None),
             secure_cookies=env.get("SESSION_COOKIE_SECURE", "") == "1",
             trusted_proxies=int(env.get("MATCHMAKER_TRUSTED_PROXIES", "0") or 0),
             smtp_url=env.get("SMTP_URL", ""),
@@ -83,6 +89,11 @@ class Settings:
             objective_weights=_weights(env.get("MATCHMAKER_OBJECTIVE_WEIGHTS", "")),
         )
         return replace(s, **overrides) if overrides else s
+
+    @property
+    def snapshot_dir(self) -> Path:
+        """The folder of the stored suggestion index (matchmaker.snapshots)."""
+        return self.index_dir or self.home / "index"
 
     @property
     def weights(self) -> dict[str, float]:

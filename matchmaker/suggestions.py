@@ -11,6 +11,10 @@ full comparison every `full_check_seconds`, catch what a timestamp cannot show (
 deleted row, a long import). A process
 that writes calls `index_items` in its own transaction, so its vectors are
 stored once and its next suggestion already sees the change.
+
+With a `snapshot_dir`, a service that has nothing loaded starts from the index stored
+there by `matchmaker index` (matchmaker.snapshots), when it was made for this database,
+model and analyser, and refreshes from where that one stood.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import sqlalchemy as sa
@@ -35,11 +40,13 @@ from models import (
     Organisation,
     Stream,
     User,
+    ensure_database_id,
+    read_database_id,
     read_index_version,
     utcnow,
 )
 
-from . import notifications, workflow
+from . import notifications, snapshots, workflow
 from .catalogue import (
     ITEM_MODELS,
     MATCHABLE_STATUS,
@@ -144,8 +151,11 @@ class SuggestionService:
     def __init__(self, embedder: Embedder, *, max_per_organisation: int = 2,
                  ann_threshold: int = DEFAULT_ANN_THRESHOLD, refresh_seconds: float = 0.5,
                  full_check_seconds: float = 300.0, count_check_seconds: float = 5.0,
-                 scorer=None) -> None:
+                 scorer=None, snapshot_dir: Path | None = None) -> None:
         self.embedder = embedder
+        self.snapshot_dir = snapshot_dir
+        # the stored index this service started from, None when it built its own
+        self.loaded_from: Path | None = None
         self.refresh_seconds = refresh_seconds
         self.full_check_seconds = full_check_seconds
         # counting the published items reads all of them: not on every refresh
@@ -247,6 +257,8 @@ class SuggestionService:
             if not force and self._ranker is not None and now - self._checked_at < self.refresh_seconds:
                 return False
             self._checked_at = now
+            if self._ranker is None and self.snapshot_dir is not None:
+                self._load_snapshot(session)
             version = read_index_version(session)
             awaiting = any(self._awaiting.values())
             if version == self._version and self._ranker is not None and not awaiting:
@@ -351,6 +363,43 @@ class SuggestionService:
             more_gone, more_moved = self._compare_all(session, kind)
             return gone + more_gone, moved + more_moved
         return gone, moved
+
+    # -- the stored index (matchmaker.snapshots) -----------------------------
+    def _identity(self, database_id: str) -> snapshots.Identity:
+        return snapshots.Identity(database=database_id, embedder=self.embedder.name,
+                                  dim=self.embedder.dim,
+                                  ann_threshold=self._options["ann_threshold"])
+
+    def save_snapshot(self, session: Session) -> Path:
+        """Store the index as it is in the database now into `snapshot_dir`, for workers
+        to load instead of building it (`matchmaker index`, after the vectors are stored
+        and committed). Returns the snapshot's folder."""
+        if self.snapshot_dir is None:
+            raise ValueError("this service has no snapshot_dir to store its index in")
+        with self._lock, stage("snapshot"):
+            self.refresh(session, force=True)
+            assert self._ranker is not None
+            state = snapshots.IndexState(self._ranker, self._version, self._marks,
+                                         self._looked_at, self._awaiting)
+            return snapshots.write_index_state(self.snapshot_dir, state,
+                                               self._identity(ensure_database_id(session)))
+
+    def _load_snapshot(self, session: Session) -> None:
+        """Start from the stored index when it fits (see matchmaker.snapshots). Its first
+        refresh that sees a change compares every item (`_full_check_at` is still at its
+        start), so nothing the snapshot could have missed stays hidden for long."""
+        assert self.snapshot_dir is not None
+        # a database no `matchmaker index` stored an index of has no id yet: no snapshot fits
+        identity = self._identity(read_database_id(session) or "")
+        state = snapshots.read_index_state(self.snapshot_dir, identity,
+                                           read_index_version(session),
+                                           {"embedder": self.embedder, **self._options})
+        if state is None:
+            return
+        self._ranker, self._version = state.ranker, state.index_version
+        self._marks, self._looked_at, self._awaiting = (state.marks, state.looked_at,
+                                                        state.awaiting)
+        self.loaded_from = self.snapshot_dir
 
     def warm_up(self, session: Session) -> None:
         """Load the index, fit the lexical channel and load the embedding model, so that a

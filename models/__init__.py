@@ -23,6 +23,7 @@ from .db import (
     truncate_wal,
     upgrade,
 )
+from .identity import DatabaseIdentity, ensure_database_id, read_database_id
 from .items import Capacity, Stream
 from .matches import Decision, Match, ScorerModel
 from .organisations import Contact, Hub, Organisation, normalise_enterprise_number
@@ -52,6 +53,7 @@ __all__ = [
     "Base",
     "Capacity",
     "Contact",
+    "DatabaseIdentity",
     "Decision",
     "Embedding",
     "Hub",
@@ -72,10 +74,12 @@ __all__ = [
     "bump_index_version",
     "current_revision",
     "downgrade",
+    "ensure_database_id",
     "make_engine",
     "make_session_factory",
     "truncate_wal",
     "normalise_enterprise_number",
+    "read_database_id",
     "read_index_version",
     "upgrade",
     "user_hubs",

@@ -1,5 +1,6 @@
-"""A restarted worker rebuilds its suggestion index from the database alone and answers
-exactly as the worker before it: same capacities and streams, scores, reasons."""
+"""A restarted worker loads the suggestion index `matchmaker index` stored, brings it up
+to date from the database alone and answers exactly as the worker before it (and as one
+that built its index from the database): same capacities and streams, scores, reasons."""
 from __future__ import annotations
 
 import pytest
@@ -65,11 +66,13 @@ def _assert_same(before: dict, after: dict) -> None:
 
 
 def test_restarted_worker_gives_the_same_suggestions_without_embedding_again(
-        session, embedder) -> None:
+        session, embedder, tmp_path) -> None:
     import_exchange(session, load_demo(), source="demo")
-    SuggestionService(embedder).build_index(session)
+    indexer = SuggestionService(embedder, snapshot_dir=tmp_path)   # as `matchmaker index`
+    indexer.build_index(session)
     session.commit()
-    worker = SuggestionService(embedder)
+    indexer.save_snapshot(session)
+    worker = SuggestionService(embedder, snapshot_dir=tmp_path)
     worker.for_stream(session, session.scalars(sa.select(Stream.id)).first())
     # The old worker's own writes since it started: a new stream, a closed capacity.
     admin = User(email="admin@example.org", role="admin")
@@ -88,11 +91,13 @@ def test_restarted_worker_gives_the_same_suggestions_without_embedding_again(
     before = _answers(worker, session)
 
     counting = CountingEmbedder(embedder)
-    restarted = SuggestionService(counting)
+    restarted = SuggestionService(counting, snapshot_dir=tmp_path)
     after = _answers(restarted, session)
 
+    assert restarted.loaded_from == tmp_path, "the restarted worker should load the stored index"
     assert counting.texts == 0, "the restarted worker should read stored vectors"
     _assert_same(before, after)
+    _assert_same(_answers(SuggestionService(embedder), session), after)
     assert all(s[0] != str(closed.id) for s in after[("stream", stream.id)])
     assert any(after[key] for key in after if key[0] == "stream")
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 import numpy as np
 
-from indexing.vector_index import normalise_rows
+from indexing.state_files import load_state, save_state
+from indexing.vector_index import headroom, normalise_rows
 from matchmaker import taxonomy
 from matchmaker.engine.documents import CapacityDoc, Doc, StreamDoc, kg_per_month
 
@@ -176,6 +178,34 @@ class Columns:
                 column = getattr(self._block, f.name)
                 column[row] = column[last]
         return key
+
+    _ARRAYS = ("keys", "organisation", "hub", "active", "_vectors")
+
+    def save(self, directory: Path) -> None:
+        """Store the columns in `directory` (see `load`), with free rows to grow into."""
+        n = len(self)
+        self._reserve(headroom(n))
+        state = {"dim": self.dim, "docs": self.docs, "ewc_columns": self.ewc_columns,
+                 "interned": self._interned, "next_key": self._next_key}
+        state |= {name.lstrip("_"): getattr(self, name) for name in self._ARRAYS}
+        state |= {f"block_{f.name}": getattr(self._block, f.name) for f in fields(Block)}
+        save_state(directory, state)
+
+    @classmethod
+    def load(cls, directory: Path) -> Columns:
+        """The columns as `save` left them."""
+        state = load_state(directory)
+        columns = cls(state["dim"])
+        columns.docs, columns.ewc_columns = state["docs"], state["ewc_columns"]
+        columns._interned, columns._next_key = state["interned"], state["next_key"]
+        for name in cls._ARRAYS:
+            setattr(columns, name, state[name.lstrip("_")])
+        for f in fields(Block):
+            setattr(columns._block, f.name, state[f"block_{f.name}"])
+        columns.row_of = {doc.id: row for row, doc in enumerate(columns.docs)}
+        keys = columns.keys[: len(columns.docs)].tolist()
+        columns.row_of_key = dict(zip(keys, range(len(keys)), strict=True))
+        return columns
 
     def _reserve(self, n: int) -> None:
         capacity = self.keys.shape[0]

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from indexing.lexical import LexicalIndex
-from indexing.vector_index import DEFAULT_ANN_THRESHOLD, RowIndex, make_index
+from indexing.vector_index import DEFAULT_ANN_THRESHOLD, RowIndex, load_index, make_index
 from matchmaker.engine.candidates import CandidateSettings, find_candidates
 from matchmaker.engine.columns import Columns
 from matchmaker.engine.documents import CapacityDoc, Doc, StreamDoc, embed_text
@@ -84,6 +85,29 @@ class Ranker:
         ranker = cls(embedder=embedder, dim=dim, **options)
         ranker.upsert(streams, stream_vectors)
         ranker.upsert(capacities, capacity_vectors)
+        return ranker
+
+    def save(self, directory: Path) -> None:
+        """Store what the ranker holds (docs, vectors, lexical and dense indexes) in
+        `directory`, its pending lexical edits applied; `load` gives it back."""
+        for kind in ("stream", "capacity"):
+            self._side(kind).save(directory / kind / "columns")
+            self._lexical[kind].save(directory / kind / "lexical")
+            if kind in self._dense:
+                self._dense[kind].save(directory / kind / "dense")
+
+    @classmethod
+    def load(cls, directory: Path, embedder=None, **options) -> Ranker:
+        """A ranker holding what `save` stored, with these settings (the same
+        `ann_threshold` as the stored one's, or the dense indexes differ)."""
+        streams = Columns.load(directory / "stream" / "columns")
+        ranker = cls(embedder=embedder, dim=streams.dim, **options)
+        ranker.streams = streams
+        ranker.capacities = Columns.load(directory / "capacity" / "columns")
+        for kind in ("stream", "capacity"):
+            ranker._lexical[kind] = LexicalIndex.load(directory / kind / "lexical")
+            if (directory / kind / "dense").exists():
+                ranker._dense[kind] = load_index(directory / kind / "dense")
         return ranker
 
     def _side(self, doc_or_kind: Doc | str) -> Columns:
