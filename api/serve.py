@@ -23,7 +23,9 @@ def run_gunicorn(settings: Settings, host: str, port: int, workers: int,
     from gunicorn.app.base import BaseApplication
     from threadpoolctl import threadpool_limits
 
-    from api.suggestion_index import preload
+    # imported before the fork: the workers share the modules instead of each importing them
+    from api.app import create_app
+    from api.suggestion_index import preload, warm_up
 
     class _Application(BaseApplication):
         def load_config(self) -> None:
@@ -36,15 +38,11 @@ def run_gunicorn(settings: Settings, host: str, port: int, workers: int,
 
         def load(self) -> Any:
             # Each worker builds its own app (database engine, mail queue) after the fork.
-            from api.app import create_app
-
             threadpool_limits(1)   # see below
             app = create_app(settings)
             # Warm before accepting requests: the suggestion index the master loaded only
             # needs what changed since (without it: loading everything, seconds at 10k
             # items). A database that is not there yet only delays it to the first /readyz.
-            from api.suggestion_index import warm_up
-
             with app.app_context():
                 try:
                     warm_up()

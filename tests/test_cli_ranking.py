@@ -65,10 +65,15 @@ def test_dev_set_quality_stays_above_the_targets(home):
     assert all(m["ndcg"] >= 0.80 for m in scores.values()), scores
 
 
-def test_index_embeds_only_what_changed(home):
+def test_index_embeds_only_what_changed_and_stores_the_index(home, tmp_path, monkeypatch):
+    monkeypatch.setenv("MATCHMAKER_INDEX_DIR", str(tmp_path / "shared" / "index"))
     assert run("import", str(DEMO_FILE), "--source", "demo").exit_code == 0
     first = run("index")
     assert "streams: 26 embedded, 0 unchanged" in first.output
+    current = (tmp_path / "shared" / "index" / "current").resolve()
+    assert f"index stored in {current}" in first.output
+    assert json.loads((current / "manifest.json").read_text())["counts"] == {
+        "stream": 26, "capacity": 22}
     second = run("index")
     assert "streams: 0 embedded, 26 unchanged" in second.output
     rebuilt = run("index", "--rebuild")
@@ -96,6 +101,8 @@ def test_demo_prepares_a_database_that_the_app_serves(home):
         with urllib.request.urlopen(f"{base}/readyz", timeout=60) as response:
             body = json.load(response)
             assert response.status == 200 and body["checks"] == {"database": "ok", "index": "ok"}
+        # the app loaded the index the demo stored instead of building it
+        assert server.app.extensions["matchmaker.index"].loaded_from == home / "index"
     finally:
         server.shutdown()
         thread.join()
