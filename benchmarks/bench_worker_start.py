@@ -49,8 +49,37 @@ def _matchmaker(code: Path, args: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - started
 
 
+def store_random_vectors(session) -> None:
+    """A random unit vector for every item, stored as the model's for the item's current
+    text: `matchmaker index` then finds nothing to embed (what a worker loads does not
+    depend on the vectors' values, and the model needs ~15 min for 110k texts here)."""
+    import numpy as np
+    import sqlalchemy as sa
+
+    from indexing.embedders import get_embedder
+    from matchmaker.catalogue import change_marks, load_items, to_doc
+    from matchmaker.engine.documents import embed_text
+    from matchmaker.vector_store import text_hash
+    from models import Embedding
+
+    embedder = get_embedder("use-multilingual")
+    rng = np.random.default_rng(7)
+    for kind in ("stream", "capacity"):
+        ids = sorted(change_marks(session, kind))
+        for start in range(0, len(ids), 2000):
+            docs = [to_doc(item) for item in load_items(session, kind, ids[start:start + 2000])]
+            vectors = rng.standard_normal((len(docs), embedder.dim)).astype("<f4")
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+            session.execute(sa.insert(Embedding), [
+                {"item_kind": kind, "item_id": int(doc.id), "model": embedder.name,
+                 "text_hash": text_hash(embed_text(doc)), "dim": embedder.dim,
+                 "vector": vector.tobytes()} for doc, vector in zip(docs, vectors, strict=True)])
+            session.expunge_all()
+    session.commit()
+
+
 def prepare(code: Path, database_url: str, workdir: Path, streams: int,
-            capacities: int) -> dict[str, Any]:
+            capacities: int, random_vectors: bool) -> dict[str, Any]:
     """Import and index the data; an admin token and the stream ids to ask about."""
     import sqlalchemy as sa
 
@@ -61,9 +90,12 @@ def prepare(code: Path, database_url: str, workdir: Path, streams: int,
     data.write_text(json.dumps(generate_exchange(max(streams // 5, 10), streams, capacities)),
                     encoding="utf-8")
     env = _env(code, database_url, workdir / "home")
-    timing = {"import_s": _matchmaker(code, ["import", str(data)], env),
-              "index_s": _matchmaker(code, ["index"], env)}
+    timing = {"import_s": _matchmaker(code, ["import", str(data)], env)}
     engine = make_engine(database_url)
+    if random_vectors:
+        with make_session_factory(engine)() as session:
+            store_random_vectors(session)
+    timing["index_s"] = _matchmaker(code, ["index"], env)
     with make_session_factory(engine)() as session:
         admin = User(email="admin@bench.example", role="admin")
         session.add(admin)
@@ -176,6 +208,8 @@ def main() -> None:
     parser.add_argument("--capacities", type=int, default=2_000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 3])
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--random-vectors", action="store_true",
+                        help="store random vectors instead of embedding (large sizes)")
     parser.add_argument("--code", type=Path, default=ROOT,
                         help="the checkout that indexes and serves [default: this one]")
     args = parser.parse_args()
@@ -183,7 +217,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-worker-start-") as tmp:
         workdir = Path(tmp)
         url = f"sqlite:///{workdir / 'bench.sqlite'}"
-        plan = prepare(code, url, workdir, args.streams, args.capacities)
+        plan = prepare(code, url, workdir, args.streams, args.capacities, args.random_vectors)
         runs = [serve(code, url, workdir, n, plan, args.requests) for n in args.workers]
     one = next((r for r in runs if r["workers"] == 1), None)
     for r in runs:
@@ -203,6 +237,7 @@ def main() -> None:
     print(f"import {plan['import_s']:.1f} s, index {plan['index_s']:.1f} s "
           f"({args.streams} streams, {args.capacities} capacities)")
     print(json.dumps({"benchmark": "worker_start", "code": str(code), "streams": args.streams,
+                      "random_vectors": args.random_vectors,
                       "capacities": args.capacities, "import_s": plan["import_s"],
                       "index_s": plan["index_s"], "runs": runs}))
 

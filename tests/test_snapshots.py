@@ -8,6 +8,7 @@ On SQLite and PostgreSQL with the real model; the demo's vectors are stored once
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -249,3 +250,45 @@ def test_storing_again_replaces_the_current_index_and_keeps_the_one_before(
     assert sorted(p for p in tmp_path.iterdir() if p.name.startswith("snapshot-")) == \
         sorted(folders[1:])
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_worker_forked_after_the_master_loaded_the_index_starts_from_it(
+        indexed, db_url, embedder, tmp_path, monkeypatch) -> None:
+    """As under gunicorn (api/serve.py): the master preloads, the forked worker's app uses
+    that service and refreshes from there with connections of its own."""
+    import api.suggestion_index as module
+    from api.app import create_app
+    from api.db import db_session
+    from matchmaker.config import Settings
+
+    settings = Settings(home=tmp_path / "home", database_url=db_url, secret_key="test",
+                        index_dir=tmp_path / "index")
+    SuggestionService(embedder, snapshot_dir=settings.snapshot_dir).save_snapshot(indexed)
+    monkeypatch.setattr(module, "_preloaded", None)
+    master = module.preload(settings)
+    assert master.loaded_from == settings.snapshot_dir
+    stream = _by_external(indexed, Stream, "s-001")
+    stream.title = "Werkkledij, na het laden hernoemd"
+    indexed.commit()
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:   # the worker
+        try:
+            app = create_app(settings)
+            with app.app_context():
+                module.warm_up()
+                service = module.suggestion_service()
+                seen = {"preloaded": service is master,
+                        "title": service.doc(db_session(), "stream", stream.id).title,
+                        "suggestions": len(service.for_stream(db_session(), stream.id))}
+            app.extensions["matchmaker.engine"].dispose()
+            os.write(write_end, json.dumps(seen).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        seen = json.loads(pipe.read() or "{}")
+    os.waitpid(pid, 0)
+    assert seen["preloaded"] and seen["suggestions"] > 0
+    assert seen["title"] == "Werkkledij, na het laden hernoemd"
