@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import click
@@ -37,11 +38,13 @@ def index_command(rebuild: bool) -> None:
             for bar in bars:
                 bar.__exit__(None, None, None)
         session.commit()
+        started = time.perf_counter()
         snapshot = service.save_snapshot(session)
+        stored_s = time.perf_counter() - started
     for kind, report in reports.items():
         click.echo(f"{PLURAL[kind]}: {report.embedded} embedded, {report.unchanged} unchanged, "
                    f"{report.removed} removed ({service.embedder.name})")
-    click.echo(f"index stored in {snapshot}")
+    click.echo(f"index stored in {snapshot} ({stored_s:.1f} s)")
 
 
 def _read_json(path: Path) -> dict:

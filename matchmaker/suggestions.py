@@ -403,8 +403,10 @@ class SuggestionService:
 
     def warm_up(self, session: Session) -> None:
         """Load the index, fit the lexical channel and load the embedding model, so that a
-        worker's first requests do not pay seconds for them (called before it serves)."""
-        self.refresh(session)
+        worker's first requests do not pay seconds for them (called before it serves).
+        Forced: a worker forked from a master that loaded the index a moment ago must
+        still read what changed since."""
+        self.refresh(session, force=True)
         with self._lock:
             assert self._ranker is not None
             self._ranker.prepare()
