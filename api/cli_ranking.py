@@ -18,7 +18,8 @@ from matchmaker.config import Settings
 
 
 @click.command("index")
-@click.option("--rebuild", is_flag=True, help="Embed every item again, changed or not.")
+@click.option("--rebuild", is_flag=True,
+              help="Embed every item again, changed or not, and build the stored index anew.")
 def index_command(rebuild: bool) -> None:
     """Embed new and changed streams and capacities into the vector store, then store the
     suggestion index for the web workers to load (MATCHMAKER_INDEX_DIR)."""
@@ -39,12 +40,13 @@ def index_command(rebuild: bool) -> None:
                 bar.__exit__(None, None, None)
         session.commit()
         started = time.perf_counter()
-        snapshot = service.save_snapshot(session)
+        snapshot = service.save_snapshot(session, rebuild=rebuild)
         stored_s = time.perf_counter() - started
     for kind, report in reports.items():
         click.echo(f"{PLURAL[kind]}: {report.embedded} embedded, {report.unchanged} unchanged, "
                    f"{report.removed} removed ({service.embedder.name})")
-    click.echo(f"index stored in {snapshot} ({stored_s:.1f} s)")
+    how = "updated from the one stored before" if service.loaded_from else "built"
+    click.echo(f"index stored in {snapshot} ({how}, {stored_s:.1f} s)")
 
 
 def _read_json(path: Path) -> dict:

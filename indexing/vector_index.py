@@ -25,15 +25,15 @@ from indexing.state_files import load_state, save_state
 
 RowMask = np.ndarray | Callable[[np.ndarray], np.ndarray] | None
 _MIN_CAPACITY = 64
+# Below this share of allowed rows, gathering them beats scoring every row.
+_GATHER_BELOW = 0.25
+_QUERY_BLOCK = 32
 
 
 def headroom(n: int) -> int:
     """Rows to keep free in a stored matrix: a process that loaded (mapped) it adds the rows
     written since into them instead of copying the whole matrix to grow it."""
     return n + n // 8 + _MIN_CAPACITY
-# Below this share of allowed rows, gathering them beats scoring every row.
-_GATHER_BELOW = 0.25
-_QUERY_BLOCK = 32
 
 
 class SearchResult(NamedTuple):

@@ -370,18 +370,28 @@ class SuggestionService:
                                   dim=self.embedder.dim,
                                   ann_threshold=self._options["ann_threshold"])
 
-    def save_snapshot(self, session: Session) -> Path:
+    def save_snapshot(self, session: Session, *, rebuild: bool = False) -> Path:
         """Store the index as it is in the database now into `snapshot_dir`, for workers
         to load instead of building it (`matchmaker index`, after the vectors are stored
-        and committed). Returns the snapshot's folder."""
-        if self.snapshot_dir is None:
+        and committed). Returns the snapshot's folder.
+
+        A service with nothing loaded starts from the snapshot stored before, when it
+        fits, and reads only what changed since, as a worker does; `rebuild` builds it
+        from the database alone."""
+        directory = self.snapshot_dir
+        if directory is None:
             raise ValueError("this service has no snapshot_dir to store its index in")
         with self._lock, stage("snapshot"):
-            self.refresh(session, force=True)
+            if rebuild:
+                self.snapshot_dir = None   # nothing to load: refresh builds from the rows
+            try:
+                self.refresh(session, force=True)
+            finally:
+                self.snapshot_dir = directory
             assert self._ranker is not None
             state = snapshots.IndexState(self._ranker, self._version, self._marks,
                                          self._looked_at, self._awaiting)
-            return snapshots.write_index_state(self.snapshot_dir, state,
+            return snapshots.write_index_state(directory, state,
                                                self._identity(ensure_database_id(session)))
 
     def _load_snapshot(self, session: Session) -> None:

@@ -74,10 +74,13 @@ def test_index_embeds_only_what_changed_and_stores_the_index(home, tmp_path, mon
     assert f"index stored in {current}" in first.output
     assert json.loads((current / "manifest.json").read_text())["counts"] == {
         "stream": 26, "capacity": 22}
+    assert "(built," in first.output
     second = run("index")
     assert "streams: 0 embedded, 26 unchanged" in second.output
+    assert "(updated from the one stored before," in second.output
     rebuilt = run("index", "--rebuild")
     assert "capacities: 22 embedded, 0 unchanged" in rebuilt.output
+    assert "(built," in rebuilt.output
 
 
 def test_demo_prepares_a_database_that_the_app_serves(home):

@@ -292,3 +292,21 @@ def test_a_worker_forked_after_the_master_loaded_the_index_starts_from_it(
     os.waitpid(pid, 0)
     assert seen["preloaded"] and seen["suggestions"] > 0
     assert seen["title"] == "Werkkledij, na het laden hernoemd"
+
+
+def test_storing_again_updates_the_stored_index_with_what_changed(
+        indexed, session_factory, embedder, tmp_path) -> None:
+    SuggestionService(embedder, snapshot_dir=tmp_path).save_snapshot(indexed)
+    with session_factory() as writer_session:
+        _by_external(writer_session, Capacity, "c-021").title = "Fietsherstel"
+        writer_session.delete(_by_external(writer_session, Capacity, "c-005"))
+        writer_session.commit()
+    indexed.expire_all()
+    indexer = SuggestionService(embedder, snapshot_dir=tmp_path)   # `matchmaker index` again
+    indexer.save_snapshot(indexed)
+    assert indexer.loaded_from == tmp_path
+
+    worker = SuggestionService(embedder, snapshot_dir=tmp_path)
+    loaded = _top10(worker, indexed)
+    assert worker.loaded_from == tmp_path
+    assert loaded == _top10(SuggestionService(embedder), indexed)
