@@ -24,7 +24,8 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
             click.echo(f"  {line}")
         service = SuggestionService(configured_embedder(settings))
         with progress_bar("embedding", unit="item") as progress:
-            reports = service.build_index(session, progress=lambda kind: progress)
+            reports = service.build_index(
+                session, progress=lambda step, kind: progress if step == "embedding" else None)
         session.commit()
     for kind, sync in reports.items():
         click.echo(f"  {PLURAL[kind]}: {sync.embedded} embedded, {sync.unchanged} unchanged")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -13,28 +14,29 @@ from matchmaker.config import Settings
 @click.command("index")
 @click.option("--rebuild", is_flag=True, help="Embed every item again, changed or not.")
 def index_command(rebuild: bool) -> None:
-    """Embed new and changed streams and capacities into the vector store."""
+    """Analyse and embed new and changed streams and capacities into the stored index."""
+    import time
+
     from matchmaker.suggestions import SuggestionService
 
     settings = Settings.from_env()
     service = SuggestionService(configured_embedder(settings))
-    with database_session(settings) as session:
-        bars = []
+    started = time.perf_counter()
+    with database_session(settings) as session, ExitStack() as bars:
+        def progress(step: str, kind: str):
+            verb = {"analysis": "analysing", "embedding": "embedding"}[step]
+            return bars.enter_context(progress_bar(f"{verb} {PLURAL[kind]}", unit=kind))
 
-        def progress(kind: str):
-            bar = progress_bar(f"embedding {kind}s", unit=kind)
-            bars.append(bar)
-            return bar.__enter__()
-
-        try:
-            reports = service.build_index(session, rebuild=rebuild, progress=progress)
-        finally:
-            for bar in bars:
-                bar.__exit__(None, None, None)
+        reports = service.build_index(session, rebuild=rebuild, progress=progress)
+        bars.close()
         session.commit()
+    seconds = time.perf_counter() - started
     for kind, report in reports.items():
         click.echo(f"{PLURAL[kind]}: {report.embedded} embedded, {report.unchanged} unchanged, "
                    f"{report.removed} removed ({service.embedder.name})")
+    embedded = sum(report.embedded for report in reports.values())
+    click.echo(f"{embedded} items embedded in {seconds:.1f} s "
+               f"({embedded / seconds:.0f} items/s)")
 
 
 def _read_json(path: Path) -> dict:
