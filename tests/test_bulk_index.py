@@ -12,7 +12,7 @@ from matchmaker import stored_analysis
 from matchmaker.demo import load_demo
 from matchmaker.exchange import import_exchange
 from matchmaker.suggestions import SuggestionService
-from models import Capacity, Embedding, Stream
+from models import Capacity, Embedding, Stream, read_index_version
 
 TABLES = {"stream": Stream.__table__, "capacity": Capacity.__table__}
 
@@ -79,3 +79,23 @@ def test_bulk_index_stores_the_same_analysis_vectors_and_hashes_as_the_per_item_
     again = service.build_index(session)
     assert all(r.embedded == 0 and r.removed == 0 for r in again.values())
     assert stored_analysis.store_missing(session, Stream) == 0
+
+
+def test_import_leaving_the_analysis_to_index_ends_with_what_the_flush_hook_stores(session):
+    demo = load_demo()
+    import_exchange(session, demo, source="analysed")
+    before = read_index_version(session)
+    import_exchange(session, demo, source="deferred", store_analysis=False)
+    assert read_index_version(session) > before     # the bulk insert bumps it as a flush would
+
+    def by_source(source: str) -> dict:
+        return {(kind, row.external_id): (row.analysis, row.analysis_key, row.version)
+                for kind, table in TABLES.items()
+                for row in session.execute(sa.select(table).where(table.c.source == source))}
+
+    deferred = by_source("deferred")
+    assert len(deferred) == len(demo["streams"]) + len(demo["capacities"])
+    assert all(analysis is None and version == 1 for analysis, _, version in deferred.values())
+    assert stored_analysis.store_missing(session, Stream) == len(demo["streams"])
+    assert stored_analysis.store_missing(session, Capacity) == len(demo["capacities"])
+    assert by_source("deferred") == by_source("analysed")

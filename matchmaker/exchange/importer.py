@@ -130,15 +130,18 @@ def _hub_ids_outside(session: Session, source: str) -> dict[str, Hub]:
 
 
 def import_exchange(
-    session: Session, data: Any, source: str = "exchange", progress: Progress | None = None
+    session: Session, data: Any, source: str = "exchange", progress: Progress | None = None,
+    *, store_analysis: bool = True,
 ) -> ImportReport:
     """Validate `data` and store it in one transaction; raises ValidationError, writing nothing.
 
     `progress(done, total)` is called after each record. Commits on success and
-    rolls back on any error.
+    rolls back on any error. `store_analysis=False` leaves the text analysis of new
+    streams and capacities (~1 ms an item, most of a large import) to `matchmaker index`,
+    which runs it beside the embedding; until then readers analyse those texts themselves.
     """
     try:
-        report = _import(session, data, source, progress)
+        report = _import(session, data, source, progress, store_analysis)
         session.flush()
         session.commit()
     except sa.exc.IntegrityError as err:
@@ -152,7 +155,8 @@ def import_exchange(
     return report
 
 
-def _import(session: Session, data: Any, source: str, progress: Progress | None) -> ImportReport:
+def _import(session: Session, data: Any, source: str, progress: Progress | None,
+            store_analysis: bool) -> ImportReport:
     outside_hubs = _hub_ids_outside(session, source)
     imp = _Importer(session, source, progress)
     stored_orgs = imp.existing(Organisation)
@@ -189,12 +193,12 @@ def _import(session: Session, data: Any, source: str, progress: Progress | None)
                                  "organisation_id": stored_orgs[record["organisation"]].id})
                 getattr(imp.report, name).created += 1
                 imp.tick()
-        _insert_items(session, model, new_rows)
+        _insert_items(session, model, new_rows, store_analysis)
     return imp.report
 
 
 def _insert_items(session: Session, model: type[Stream] | type[Capacity],
-                  rows: list[dict[str, Any]]) -> None:
+                  rows: list[dict[str, Any]], store_analysis: bool) -> None:
     """New streams or capacities in one INSERT of many rows a chunk: ORM objects cost
     several times the statement at a whole region's size. What the flush hooks do for an
     object is done here: the analysis is stored with the row, the index version bumped."""
@@ -207,30 +211,34 @@ def _insert_items(session: Session, model: type[Stream] | type[Capacity],
         row.update(version=1, created_at=now, updated_at=now)
     for start in range(0, len(rows), INSERT_CHUNK):
         chunk = rows[start:start + INSERT_CHUNK]
-        stored_analysis.add_analysis(chunk, model)
+        if store_analysis:
+            stored_analysis.add_analysis(chunk, model)
         session.execute(sa.insert(table), chunk)
     bump_index_version(session)
 
 
 def import_csv(
-    session: Session, path: Path, source: str = "exchange", progress: Progress | None = None
+    session: Session, path: Path, source: str = "exchange", progress: Progress | None = None,
+    *, store_analysis: bool = True,
 ) -> ImportReport:
     """Import a CSV file or a folder of them; errors name the file, row and column."""
     document = read_csv_files(path)
     try:
-        return import_exchange(session, document.data, source, progress)
+        return import_exchange(session, document.data, source, progress,
+                               store_analysis=store_analysis)
     except ValidationError as err:
         raise ValidationError([document.locate(e) for e in err.errors]) from err
 
 
 def import_file(
-    session: Session, path: Path, source: str = "exchange", progress: Progress | None = None
+    session: Session, path: Path, source: str = "exchange", progress: Progress | None = None,
+    *, store_analysis: bool = True,
 ) -> ImportReport:
     """Import an exchange JSON file, a CSV file or a folder of CSV files."""
     if path.is_dir() or path.suffix.lower() == ".csv":
-        return import_csv(session, path, source, progress)
+        return import_csv(session, path, source, progress, store_analysis=store_analysis)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise ValidationError([FieldError(path.name, f"is not a JSON file: {err}")]) from err
-    return import_exchange(session, data, source, progress)
+    return import_exchange(session, data, source, progress, store_analysis=store_analysis)
