@@ -78,8 +78,9 @@ def _matchmaker(args: list[str], env: dict[str, str], log: Path) -> tuple[float,
     return time.perf_counter() - started, cpu
 
 
-def model_rate(texts: list[str]) -> float:
-    """Texts/s of the configured embedder alone on one BLAS thread (the model loaded first)."""
+def model_rate(texts: list[str]) -> tuple[float, float]:
+    """Texts/s and CPU ms a text of the configured embedder alone on one BLAS thread (the
+    model loaded first)."""
     from threadpoolctl import threadpool_limits
 
     from indexing.embedders import get_embedder
@@ -89,9 +90,10 @@ def model_rate(texts: list[str]) -> float:
     embedder = get_embedder(settings.embedder, settings.embedder_model_path)
     with threadpool_limits(1, user_api="blas"):
         embedder.encode(texts[:10])
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         embedder.encode(texts)
-        return len(texts) / (time.perf_counter() - started)
+        return (len(texts) / (time.perf_counter() - started),
+                1000 * (time.process_time() - cpu) / len(texts))
 
 
 def api_token(database_url: str) -> tuple[str, list[int]]:
@@ -243,7 +245,7 @@ def run_size(streams: int, kind: str, workers: int, requests: int) -> dict[str, 
         import_s, import_cpu_s = _matchmaker(["import", str(path)], env, log)
         index_s, index_cpu_s = _matchmaker(["index"], env, log)
         os.environ.update({k: env[k] for k in ("DATABASE_URL", "MATCHMAKER_HOME")})
-        model = model_rate(texts)
+        model, model_cpu_ms = model_rate(texts)
         token, stream_ids = api_token(url)
         served = serve(url, env, workdir, workers, requests, token, stream_ids)
     items = streams + capacities
@@ -253,7 +255,7 @@ def run_size(streams: int, kind: str, workers: int, requests: int) -> dict[str, 
             "import_cpu_ms_per_record": round(1000 * import_cpu_s / records, 2),
             "index_s": round(index_s, 1), "index_items_per_s": round(items / index_s),
             "index_cpu_ms_per_item": round(1000 * index_cpu_s / items, 2),
-            "model_texts_per_s": round(model),
+            "model_texts_per_s": round(model), "model_cpu_ms_per_text": round(model_cpu_ms, 2),
             "index_share_of_model": round(items / index_s / model, 2),
             "load_average": round(os.getloadavg()[0], 1), **served}
 
@@ -360,7 +362,8 @@ def print_table(results: list[dict[str, Any]]) -> None:
               f"CPU {r['import_cpu_ms_per_record']} ms a record")
         print(f"    index  {r['index_s']:7} s  {r['index_items_per_s']:6} items/s  "
               f"CPU {r['index_cpu_ms_per_item']} ms an item (model alone "
-              f"{r['model_texts_per_s']} texts/s: {r['index_share_of_model']:.0%} of it)")
+              f"{r['model_texts_per_s']} texts/s, CPU {r['model_cpu_ms_per_text']} ms a text; "
+              f"{r['index_share_of_model']:.0%} of its rate)")
         print(f"    /readyz first {r['first_ready_s']} s, workers ready {r['worker_ready_s']} s")
         print(f"    memory MB RSS / PSS: master {_mb(r['master_kb'])}; workers "
               + "; ".join(_mb(w) for w in r["workers_kb"])
