@@ -6,7 +6,8 @@ row (`analysis`) with the key it was made for (`analysis_key`: the analyser's ve
 item's role and language, and the text), written by a flush hook whenever the text
 changes, so any process that writes an item stores it. A reader uses the stored one when
 the key still matches and analyses the text itself otherwise (a row written before this,
-or by an older analyser: `matchmaker index` stores those).
+by an older analyser, or by `matchmaker import`, which leaves it for later):
+`matchmaker index` stores those, in another process while it embeds.
 
 Only what `enrich` uses is kept: ids, confidences and numbers, not the words they rest on.
 """
@@ -191,8 +192,8 @@ def missing_stored_meanwhile(session: Session, model: type[Stream] | type[Capaci
                              progress: Callable[[int, int], None] | None = None) -> Iterator[None]:
     """`store_missing` while the caller's block runs: `pool` (another process) analyses
     the texts, the results are written in this session when the block ends. The analysis
-    is ~1 ms of pure Python an item; run beside the embedding it costs no time at all
-    on a second core. Without a pool, or for a few rows, it runs here first."""
+    is pure Python, ~0.5-1 ms an item; beside the embedding it costs no wall-clock time
+    when a second core is free. Without a pool, or for a few rows, it runs here first."""
     stale, role = _stale(session, model), _ROLES[model]
     if progress:
         progress(0, len(stale))
