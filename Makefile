@@ -19,7 +19,8 @@ demo: venv
 
 ## Set up and run the whole test suite in parallel (PYTEST_WORKERS=0: one process).
 # Two workers per core: about half of a test's time is spent waiting on its HTTP server,
-# browser, database or subprocess, not on the CPU.
+# browser, database or subprocess, not on the CPU. worksteal may run a module's tests in
+# different workers: a test must not need another to have run before it.
 PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) * 2 )))
 test: venv
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal

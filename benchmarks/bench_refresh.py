@@ -4,11 +4,14 @@ In one process, on a SQLite file: import a generated data set (benchmarks/bench_
 generator), store its vectors, warm up a reader service, then repeat: a writer registers
 a stream (committed, its vector stored as `index_written` does), the reader refreshes and
 answers one suggestion request. Reports the refresh's p50/p99 and its stages per data
-size: flat across sizes means the refresh costs the changed rows, not all rows. The
+size: flat across sizes means the refresh costs the changed rows, not all rows. Every
+`--queue-every` registrations it also asks for the review queue of the writer's hub (a
+facilitator's page), first once before the loop (every stream of the hub ranked). The
 embedder is a stand-in (vectors from a hash of the text; no model): the refresh must
 not embed anyway, and the figure is about the rest. The last line is JSON.
 
     python benchmarks/bench_refresh.py --sizes 3000 15000 --edits 200
+    python benchmarks/bench_refresh.py --sizes 15000 --edits 200 --queue-every 20
 """
 from __future__ import annotations
 
@@ -68,7 +71,7 @@ def _percentile(values: list[float], q: float) -> float:
     return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
 
 
-def run(items: int, edits: int) -> dict:
+def run(items: int, edits: int, queue_every: int = 0) -> dict:
     streams, capacities = items * 2 // 3, items // 3
     with tempfile.TemporaryDirectory(prefix="bench-refresh-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'refresh.sqlite'}"
@@ -96,6 +99,11 @@ def run(items: int, edits: int) -> dict:
         organisation = writer_session.query(Organisation).filter(
             Organisation.kind == "company").first()
         asked = reader_session.query(Stream.id).first()[0]
+        queue_cold, queue = None, []
+        if queue_every:
+            began = time.perf_counter()
+            reader.hub_queue(reader_session, organisation.hub_id)
+            queue_cold = time.perf_counter() - began
         embedded_before = embedder.texts
         refresh, suggest, records = [], [], []
         for i in range(edits):
@@ -116,6 +124,10 @@ def run(items: int, edits: int) -> dict:
             reader.for_stream(reader_session, asked, k=10)
             suggest.append(time.perf_counter() - began)
             records.append(record)
+            if queue_every and i % queue_every == queue_every - 1:
+                began = time.perf_counter()
+                reader.hub_queue(reader_session, organisation.hub_id)
+                queue.append(time.perf_counter() - began)
             stages.start()  # the writer's next stages are not the reader's
         reader_session.close()
         writer_session.close()
@@ -130,6 +142,10 @@ def run(items: int, edits: int) -> dict:
             "two_suggestions_p50_ms": _percentile(suggest, 0.5),
             "two_suggestions_p99_ms": _percentile(suggest, 0.99),
             "embedded_by_reader": embedder.texts - embedded_before - edits,
+            "hub_queue_first_s": None if queue_cold is None else round(queue_cold, 2),
+            "hub_queue_after_registrations_p50_ms": _percentile(queue, 0.5) if queue else None,
+            "hub_queue_after_registrations_max_ms": round(1000 * max(queue), 1) if queue
+            else None,
             "stage_mean_ms": {name: round(1000 * statistics.fmean(r.get(name, 0.0)
                                                                   for r in records), 2)
                               for name in names},
@@ -143,16 +159,21 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[3000, 15000],
                         help="items (two thirds streams, one third capacities)")
     parser.add_argument("--edits", type=int, default=200)
+    parser.add_argument("--queue-every", type=int, default=0,
+                        help="ask for the writer hub's review queue every N registrations")
     args = parser.parse_args()
     results = []
     for items in args.sizes:
-        result = run(items, args.edits)
+        result = run(items, args.edits, args.queue_every)
         results.append(result)
         print(f"{items:>7,} items: refresh after one registration p50 "
               f"{result['refresh_p50_ms']} ms, p99 {result['refresh_p99_ms']} ms, max "
               f"{result['refresh_max_ms']} ms; two suggestions after it p50 "
               f"{result['two_suggestions_p50_ms']} ms; warm-up {result['warm_up_s']} s; "
               f"texts embedded by the reader {result['embedded_by_reader']}; "
+              f"hub queue first {result['hub_queue_first_s']} s, after registrations p50 "
+              f"{result['hub_queue_after_registrations_p50_ms']} ms, max "
+              f"{result['hub_queue_after_registrations_max_ms']} ms; "
               f"stages (mean ms) {result['stage_mean_ms']}; slowest 1% "
               f"{result['slowest_1pct_stage_mean_ms']}", flush=True)
     print(json.dumps(results))

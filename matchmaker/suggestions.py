@@ -14,6 +14,8 @@ stored once and its next suggestion already sees the change.
 """
 from __future__ import annotations
 
+import heapq
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -88,6 +90,49 @@ class QueueItem:
     suggestion: Suggestion
 
 
+class SuggestionCache:
+    """Suggestions computed since the items they depend on last changed.
+
+    A query's suggestions depend on the query item and on the items of the other side
+    only (its candidates, their features and the lexical weights fitted on that side),
+    so a new stream leaves every stream's list of capacities as it was: the hub review
+    queue, which asks for every stream of a hub, is not recomputed after each
+    registration. A change to items of one kind forgets those items' own lists and every
+    list of the other kind.
+    """
+
+    def __init__(self, limit: int = CACHE_SIZE) -> None:
+        self.limit = limit
+        self._lists: dict[str, dict[int, dict[tuple, list[Suggestion]]]] = {
+            kind: {} for kind in KINDS}
+        self._size = 0
+
+    def get(self, kind: str, item_id: int, key: tuple) -> list[Suggestion] | None:
+        return self._lists[kind].get(item_id, {}).get(key)
+
+    def put(self, kind: str, item_id: int, key: tuple, found: list[Suggestion]) -> None:
+        if self._size >= self.limit:
+            self.clear()
+        self._lists[kind].setdefault(item_id, {})[key] = found
+        self._size += 1
+
+    def forget(self, kind: str, item_ids: Iterable[int]) -> None:
+        """Items of `kind` changed (added, edited or removed)."""
+        other = "capacity" if kind == "stream" else "stream"
+        self._size -= sum(len(lists) for lists in self._lists[other].values())
+        self._lists[other].clear()
+        for item_id in item_ids:
+            self._size -= len(self._lists[kind].pop(item_id, {}))
+
+    def clear(self) -> None:
+        for lists in self._lists.values():
+            lists.clear()
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+
 def _scope(hub_ids: Iterable[int] | None, organisation_ids: Iterable[int] | None) -> Scope | None:
     if hub_ids is None and organisation_ids is None:
         return None
@@ -121,9 +166,7 @@ class SuggestionService:
         self._full_check_at = -float("inf")
         self._warm = False
         self._lock = threading.RLock()
-        # Suggestions computed since the ranker last changed: the review queue asks for
-        # every stream of a hub, and nothing can differ until the data does.
-        self._cache: dict[tuple, list[Suggestion]] = {}
+        self._cache = SuggestionCache()
 
     @property
     def loaded(self) -> bool:
@@ -168,7 +211,7 @@ class SuggestionService:
             docs = [to_doc(item) for item in items]
             vectors, missing = self._stored_vectors(session, kind, docs)
             self._embed(session, kind, docs, vectors, missing, store=True)
-            self._cache.clear()
+            self._cache.forget(kind, ids)
             if self._ranker is not None:
                 self._ranker.upsert(docs, vectors)
                 gone = [i for i in ids if i not in {it.id for it in items}]
@@ -234,6 +277,7 @@ class SuggestionService:
                     if gone:
                         with stage("indexing"):
                             self._ranker.remove(kind, [str(i) for i in gone])
+                        self._cache.forget(kind, gone)
                         self._awaiting[kind].difference_update(gone)
                     changed = self._load(session, kind, moved, wait=not first) or changed
                     changed = changed or bool(gone)
@@ -247,7 +291,6 @@ class SuggestionService:
                              if i.status == MATCHABLE_STATUS]
                     changed = self._load(session, kind, items, wait=True) or changed
             if changed:
-                self._cache.clear()
                 # the lexical indexes take the edits now, not in the next query's search
                 with stage("indexing"):
                     self._ranker.prepare()
@@ -284,6 +327,8 @@ class SuggestionService:
         self._embed(session, kind, docs, vectors, missing, store=False)
         with stage("indexing"):
             self._ranker.upsert(docs, vectors)
+        if docs:
+            self._cache.forget(kind, [int(doc.id) for doc in docs])
         return bool(docs)
 
     def _compare_all(self, session: Session, kind: str) -> tuple[list[int], list[int]]:
@@ -376,23 +421,27 @@ class SuggestionService:
     def _for(self, session: Session, kind: str, item_id: int, k: int,
              language: str | None, scope: Scope | list[str] | None) -> list[Suggestion]:
         with self._lock:
-            ranker = self._ready_ranker(session)
-            try:
-                doc = ranker.get(kind, str(item_id))
-            except NotFound:
-                # a draft or closed item is not offered to others, but may still ask
-                item = session.get(ITEM_MODELS[kind], item_id)
-                if item is None:
-                    raise NotFound(f"{kind} {item_id} does not exist") from None
-                doc = to_doc(item)
-                return self._suggest(ranker, doc, k, scope, language)
-            key = (kind, item_id, k, language,
-                   tuple(scope) if isinstance(scope, list) else scope)
-            if key not in self._cache:
-                if len(self._cache) >= CACHE_SIZE:
-                    self._cache.clear()
-                self._cache[key] = self._suggest(ranker, doc, k, scope, language)
-            return list(self._cache[key])
+            return self._answer(session, self._ready_ranker(session), kind, item_id, k,
+                                language, scope)
+
+    def _answer(self, session: Session, ranker: Ranker, kind: str, item_id: int, k: int,
+                language: str | None, scope: Scope | list[str] | None) -> list[Suggestion]:
+        """`_for` with a ranker already brought up to date (the caller holds the lock)."""
+        try:
+            doc = ranker.get(kind, str(item_id))
+        except NotFound:
+            # a draft or closed item is not offered to others, but may still ask
+            item = session.get(ITEM_MODELS[kind], item_id)
+            if item is None:
+                raise NotFound(f"{kind} {item_id} does not exist") from None
+            doc = to_doc(item)
+            return self._suggest(ranker, doc, k, scope, language)
+        key = (k, language, tuple(scope) if isinstance(scope, list) else scope)
+        found = self._cache.get(kind, item_id, key)
+        if found is None:
+            found = self._suggest(ranker, doc, k, scope, language)
+            self._cache.put(kind, item_id, key, found)
+        return list(found)
 
     @staticmethod
     def _suggest(ranker: Ranker, doc, k: int, scope, language: str | None) -> list[Suggestion]:
@@ -414,16 +463,17 @@ class SuggestionService:
         ))
         queue: list[QueueItem] = []
         with self._lock:
+            # one look at the database for the whole queue, not one per stream
+            ranker = self._ready_ranker(session)
             for stream_id in stream_ids:
                 # ask for more than we keep: reviewed pairs are dropped afterwards
-                for s in self._for(session, "stream", stream_id, per_stream + 5, language, None):
-                    pair = (stream_id, int(s.target_id))
-                    if pair not in reviewed:
-                        queue.append(QueueItem(stream_id, int(s.target_id), s))
-                        if sum(q.stream_id == stream_id for q in queue) >= per_stream:
-                            break
-        queue.sort(key=lambda q: (-q.suggestion.score, q.stream_id, q.capacity_id))
-        return queue[:k]
+                found = self._answer(session, ranker, "stream", stream_id, per_stream + 5,
+                                     language, None)
+                queue.extend(itertools.islice(
+                    (QueueItem(stream_id, int(s.target_id), s) for s in found
+                     if (stream_id, int(s.target_id)) not in reviewed), per_stream))
+        return heapq.nsmallest(k, queue, key=lambda q: (-q.suggestion.score, q.stream_id,
+                                                        q.capacity_id))
 
 
 def take_pair(session: Session, service: SuggestionService, actor: User, stream: Stream,

@@ -162,6 +162,71 @@ def test_repeated_questions_are_answered_from_the_cache_until_the_data_changes(
     assert len(calls) == 1 and capacity.id not in {int(s.target_id) for s in after}
 
 
+def test_a_new_stream_keeps_the_streams_cached_lists_and_every_answer_stays_fresh(
+        demo_session, session_factory, embedder):
+    """A stream's capacities do not depend on other streams: after another worker adds a
+    stream, the hub queue's lists are not computed again; the capacities' lists are, and
+    every answer after edits on both sides equals that of a service built afresh."""
+    reader = SuggestionService(embedder, refresh_seconds=0)
+    streams = demo_session.scalars(sa.select(Stream.id).where(
+        Stream.status == "published")).all()
+    capacities = demo_session.scalars(sa.select(Capacity.id).where(
+        Capacity.status == "published")).all()
+    hub = demo_session.scalars(sa.select(Hub.id)).first()
+    reader.hub_queue(demo_session, hub)
+    for capacity_id in capacities:
+        reader.for_capacity(demo_session, capacity_id, k=5)
+    computed = []
+    ranker = reader._ranker
+    for name in ("suggest_for_stream", "suggest_for_capacity"):
+        original = getattr(ranker, name)
+        setattr(ranker, name, lambda *a, _f=original, _n=name, **kw:
+                computed.append((_n, a[0].id)) or _f(*a, **kw))
+
+    with session_factory() as writer_session:
+        organisation = _by_external(writer_session, Stream, "s-001").organisation
+        added = Stream(organisation=organisation, status="published",
+                       title="Houten paletten", description="Elke week 40 paletten.")
+        writer_session.add(added)
+        writer_session.commit()
+        writer = SuggestionService(embedder)
+        writer.index_items(writer_session, "stream", [added.id])
+        writer_session.commit()
+        added_id = added.id
+    demo_session.expire_all()
+    reader.hub_queue(demo_session, hub)
+    assert [n for n, _ in computed if n == "suggest_for_stream"] in (
+        [], ["suggest_for_stream"])   # at most the new stream's own, when it is in this hub
+    reader.for_capacity(demo_session, capacities[0], k=5)
+    assert ("suggest_for_capacity", str(capacities[0])) in computed
+
+    with session_factory() as writer_session:
+        closed = _by_external(writer_session, Capacity, "c-001")
+        closed.status = "closed"
+        edited = _by_external(writer_session, Stream, "s-002")
+        edited.title = "Afgeschreven laptops"
+        writer_session.commit()
+        writer.index_items(writer_session, "stream", [edited.id])   # as the app does
+        writer_session.commit()
+    demo_session.expire_all()
+    fresh = SuggestionService(embedder)
+    for stream_id in [*streams, added_id]:
+        assert (_ranked(reader.for_stream(demo_session, stream_id, k=5))
+                == _ranked(fresh.for_stream(demo_session, stream_id, k=5)))
+    for capacity_id in capacities:
+        if capacity_id != closed.id:
+            assert (_ranked(reader.for_capacity(demo_session, capacity_id, k=5))
+                    == _ranked(fresh.for_capacity(demo_session, capacity_id, k=5)))
+
+
+def _ranked(suggestions):
+    """What a person sees of a list: which items, in which order, with which reasons
+    (features may hold NaN, which equals nothing, and the lexical weights of an edited
+    index agree with a rebuilt one to 1e-6)."""
+    return [(s.target_id, pytest.approx(s.score, abs=1e-5), [r.text for r in s.reasons])
+            for s in suggestions]
+
+
 def _capacity_ids(service, session, stream_id):
     return {int(s.target_id) for s in service.for_stream(session, stream_id, k=50)}
 

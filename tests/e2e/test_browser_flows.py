@@ -1,39 +1,42 @@
 """End-to-end: Debian's Chromium, driven by Playwright, against the app served on 127.0.0.1
 with a real SQLite database holding the demo data and its index.
 
-One story in steps, each a test: a company registers a stream from free text and accepts
-the suggested tags; the facilitator of its hub finds the suggestion, reads the explanation
-and accepts it; another hub's facilitator cannot see it; the KPI dashboard counts it; the
-language switch shows the French page; at last the company's member, locked out by wrong
-passwords, gets in with a mailed link and chooses a new password. Every step leaves a
+One story in steps: a company registers a stream from free text and accepts the suggested
+tags; the facilitator of its hub finds the suggestion, reads the explanation and accepts it;
+another hub's facilitator cannot see it; the KPI dashboard counts it; the pages fit a phone.
+Then, each on its own: the language switch shows the French page; the company's member,
+locked out by wrong passwords, gets in with a mailed link and chooses a new password; a
+company joins by itself. Every step leaves a
 screenshot in test-artifacts/e2e/. Without Chromium or Playwright the tests skip and say
 why.
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
-PASSWORD = "circulair-demo"
+from tests.e2e.browser import (
+    ARTIFACTS_ROOT,
+    DEMO_PASSWORD,
+    MARKS,
+    close_page,
+    demo_site,
+    open_page,
+    screenshot,
+    sync_api,
+)
+
+ARTIFACTS = ARTIFACTS_ROOT / "e2e"
+PASSWORD = DEMO_PASSWORD
 COMPANY_EMAIL = "preventie@proclean.example"
 TITLE = "Versleten werkkledij van de poetsploegen"
 DESCRIPTION = ("Elke maand zo een 300 kg versleten werkkledij en fleeces van onze poetsploegen, "
                "op te halen in Gent.")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="Playwright not installed (pip install playwright)")
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
@@ -45,74 +48,27 @@ def site_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def site(site_home: Path) -> Iterator[str]:
     """The demo database with its index, one company member, and the app serving it."""
-    import sqlalchemy as sa
+    def company_member(session, service) -> None:
+        import sqlalchemy as sa
 
-    from api.app import create_app
-    from indexing.embedders import get_embedder
-    from matchmaker.accounts import hash_password
-    from matchmaker.config import Settings
-    from matchmaker.demo.setup import install_demo
-    from matchmaker.suggestions import SuggestionService
-    from models import Organisation, User, make_engine, make_session_factory, upgrade
-    from tests.serving import serving
+        from matchmaker.accounts import hash_password
+        from models import Organisation, User
 
-    home = site_home
-    url = f"sqlite:///{home / 'matchmaker.sqlite'}"
-    upgrade(url)
-    settings = Settings(home=home, database_url=url, secret_key="e2e-secret")
-    engine = make_engine(url)
-    with make_session_factory(engine)() as session:
-        install_demo(session)
         company = session.scalars(sa.select(Organisation).where(
             Organisation.source == "demo", Organisation.external_id == "org-008")).one()
         session.add(User(email=COMPANY_EMAIL, role="member", organisation=company,
                          password_hash=hash_password(PASSWORD), display_name="Preventie"))
-        SuggestionService(get_embedder(settings.embedder)).build_index(session)
-        session.commit()
-    engine.dispose()
-    app = create_app(settings)
-    with serving(app) as served_at:
+
+    with demo_site(site_home, company_member) as (served_at, _):
         yield served_at
-    app.extensions["matchmaker.engine"].dispose()
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
-
-
-def _page(chromium, site: str, email: str, password: str = PASSWORD, width: int = 1100):
-    """A fresh browser context (its own cookies), signed in as `email`."""
-    context = chromium.new_context(base_url=site, locale="nl-BE",
-                                   viewport={"width": width, "height": 900})
-    page = context.new_page()
-    # a CSP violation or a script error shows up here; each test ends by checking it
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_load_state()
-    return page
-
-
-def _close(page, expected: tuple[str, ...] = ()) -> None:
-    unexpected = [e for e in page.console_errors if not any(x in e for x in expected)]
-    assert not unexpected, unexpected
-    page.context.close()
+def _page(chromium, site: str, email: str | None = None, width: int = 1100):
+    return open_page(chromium, site, email, viewport={"width": width, "height": 900})
 
 
 def _shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    screenshot(page, ARTIFACTS, name)
 
 
 def _accepted_count(page, hub_path: str) -> int:
@@ -121,12 +77,21 @@ def _accepted_count(page, hub_path: str) -> int:
     return int(cell.inner_text().strip())
 
 
-@pytest.fixture(scope="module")
-def state() -> dict:
-    return {}
+def test_a_stream_typed_as_free_text_is_accepted_by_its_hub_hidden_from_others_and_counted(
+        chromium, site):
+    """The story's steps build on each other, so they are one test: parallel workers
+    would split separate tests, each with a site of its own."""
+    state: dict = {}
+    _company_registers_a_stream_from_free_text_and_accepts_the_suggested_tags(
+        chromium, site, state)
+    _facilitator_of_its_hub_sees_the_suggestion_opens_the_explanation_and_accepts(
+        chromium, site, state)
+    _facilitator_of_another_hub_cannot_see_it(chromium, site, state)
+    _kpi_dashboard_counts_the_accepted_match(chromium, site, state)
+    _pages_fit_a_phone_screen(chromium, site, state)
 
 
-def test_company_registers_a_stream_from_free_text_and_accepts_the_suggested_tags(
+def _company_registers_a_stream_from_free_text_and_accepts_the_suggested_tags(
         chromium, site, state):
     page = _page(chromium, site, COMPANY_EMAIL)
     page.get_by_role("link", name="Materiaalstroom registreren").click()
@@ -145,14 +110,11 @@ def test_company_registers_a_stream_from_free_text_and_accepts_the_suggested_tag
     _shot(page, "1-company-stream-saved")
     page.get_by_role("link", name=TITLE).click()
     sync_api.expect(page.locator("#material-workwear")).to_be_checked()
-    state["registered"] = True
-    _close(page)
+    close_page(page)
 
 
-def test_facilitator_of_its_hub_sees_the_suggestion_opens_the_explanation_and_accepts(
+def _facilitator_of_its_hub_sees_the_suggestion_opens_the_explanation_and_accepts(
         chromium, site, state):
-    if not state.get("registered"):
-        pytest.skip("the stream was not registered")
     page = _page(chromium, site, "facilitator.gent@demo.example")
     hub_path = re.sub(r"/queue.*$", "", page.url.removeprefix(site))
     state["hub_path"] = hub_path
@@ -170,14 +132,12 @@ def test_facilitator_of_its_hub_sees_the_suggestion_opens_the_explanation_and_ac
     page.locator("#accept").click()
     sync_api.expect(page.locator(".status")).to_have_text("aanvaard")
     _shot(page, "2-facilitator-accepted")
-    _close(page)
+    close_page(page)
 
 
-def test_facilitator_of_another_hub_cannot_see_it(chromium, site, state):
+def _facilitator_of_another_hub_cannot_see_it(chromium, site, state):
     """Hubs not involved get a 404; the hub offering the capacity, if it is another one,
     reads the match without any decision button."""
-    if "match_path" not in state:
-        pytest.skip("no match was taken")
     refused = 0
     for slug in ("antwerpen", "kempen"):
         page = _page(chromium, site, f"facilitator.{slug}@demo.example")
@@ -192,17 +152,15 @@ def test_facilitator_of_another_hub_cannot_see_it(chromium, site, state):
             sync_api.expect(page.locator("#read-only")).to_contain_text("Alleen lezen")
             sync_api.expect(page.locator("form.decision")).to_have_count(0)
             _shot(page, f"3-capacity-hub-read-only-{slug}")
-        _close(page, expected=("404",))
+        close_page(page, expected=("404",))
     assert refused >= 1
 
 
-def test_kpi_dashboard_counts_the_accepted_match(chromium, site, state):
-    if "match_path" not in state:
-        pytest.skip("no match was accepted")
+def _kpi_dashboard_counts_the_accepted_match(chromium, site, state):
     page = _page(chromium, site, "facilitator.gent@demo.example")
     assert _accepted_count(page, state["hub_path"]) == state["accepted_before"] + 1
     _shot(page, "4-kpi-dashboard")
-    _close(page)
+    close_page(page)
 
 
 def test_language_switch_shows_the_french_page(chromium, site):
@@ -212,27 +170,22 @@ def test_language_switch_shows_the_french_page(chromium, site):
     sync_api.expect(page.get_by_role("heading", level=1)).to_contain_text("À examiner")
     sync_api.expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
     _shot(page, "5-french")
-    _close(page)
+    close_page(page)
 
 
-def test_pages_fit_a_phone_screen(chromium, site, state):
+def _pages_fit_a_phone_screen(chromium, site, state):
     page = _page(chromium, site, "facilitator.gent@demo.example", width=360)
-    paths = [page.url.removeprefix(site), state.get("match_path"),
-             f"{state['hub_path']}/kpis" if "hub_path" in state else None]
-    for number, path in enumerate(p for p in paths if p):
+    paths = [page.url.removeprefix(site), state["match_path"], f"{state['hub_path']}/kpis"]
+    for number, path in enumerate(paths):
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} is {overflow}px wider than a phone"
         _shot(page, f"6-phone-{number}")
-    _close(page)
+    close_page(page)
 
 
 def test_api_docs_page_renders_the_operations_from_local_assets(chromium, site):
-    context = chromium.new_context(base_url=site, viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    page = _page(chromium, site)
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
     page.goto("/api/docs")
@@ -240,19 +193,14 @@ def test_api_docs_page_renders_the_operations_from_local_assets(chromium, site):
     assert page.locator(".opblock").count() > 20
     _shot(page, "api-docs")
     assert all(url.startswith(site) or url.startswith("data:") for url in requested), requested
-    _close(page)
+    close_page(page)
 
 
 def test_a_locked_out_member_gets_in_with_a_mailed_link_and_a_new_password(
         chromium, site, site_home):
     from email import message_from_bytes, policy
 
-    context = chromium.new_context(base_url=site, locale="nl-BE",
-                                   viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    page = _page(chromium, site)
     page.goto("/login")
     page.get_by_label("E-mailadres").fill(COMPANY_EMAIL)
     for attempt in range(6):
@@ -276,7 +224,7 @@ def test_a_locked_out_member_gets_in_with_a_mailed_link_and_a_new_password(
     page.get_by_role("button", name="Aanmelden").click()
     sync_api.expect(page.get_by_role("status")).to_contain_text("Je nieuwe wachtwoord is bewaard")
     _shot(page, "7-signed-in-with-the-link")
-    _close(page, expected=("401", "429"))
+    close_page(page, expected=("401", "429"))
 
 
 
@@ -297,11 +245,7 @@ def test_a_company_joins_by_itself_and_the_partner_reads_its_contact_in_the_intr
     says why -> the facilitator, told by mail and by the menu's count, checks and approves
     -> the company signs in and registers a stream -> the facilitator introduces it -> the
     social enterprise's mail names the registrant as the company's contact person."""
-    context = chromium.new_context(base_url=site, locale="nl-BE",
-                                   viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    page.console_errors = []
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    page = _page(chromium, site)
     page.goto("/register")
     page.get_by_label("Hub").select_option(label="Circulair Werk(t) Gent")
     page.get_by_label("Naam van de organisatie").fill("Drukkerij Joos")
@@ -376,4 +320,4 @@ def test_a_company_joins_by_itself_and_the_partner_reads_its_contact_in_the_intr
     assert "Joos Peeters" in body and JOINER_EMAIL in body
     assert "/my/capacities#match-" in body and introductions[0]["Reply-To"]
     for p in (page, facilitator):
-        _close(p, expected=("401", "403"))
+        close_page(p, expected=("400", "401", "403"))

@@ -15,126 +15,69 @@ One server and one browser for the module; screenshots in test-artifacts/forms/.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "forms"
-PASSWORD = "circulair-demo"
+from tests.e2e.browser import (
+    ARTIFACTS_ROOT,
+    DEMO_PASSWORD,
+    DESK,
+    MARKS,
+    PHONE,
+    close_page,
+    demo_site,
+    open_page,
+    screenshot,
+    sync_api,
+)
+
+ARTIFACTS = ARTIFACTS_ROOT / "forms"
+PASSWORD = DEMO_PASSWORD
 COMPANY = "logistiek@proclean.example"
 FACILITATOR = "facilitator.gent@demo.example"
-PHONE = {"width": 375, "height": 667}
-DESK = {"width": 1100, "height": 900}
 MAX_FOLDED_HEADER_PX = 80
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="Playwright not installed (pip install playwright)")
+pytestmark = MARKS
+
+
+def _introduced_match(session, service) -> dict:
+    """A company member, and a match on a stream of 2 t a month introduced to both parties."""
+    import sqlalchemy as sa
+
+    from matchmaker import workflow
+    from matchmaker.accounts import hash_password
+    from matchmaker.suggestions import take_pair
+    from models import Capacity, Organisation, Stream, User
+
+    demo = sa.select(Organisation).where(Organisation.source == "demo")
+    company = session.scalars(demo.where(Organisation.external_id == "org-008")).one()
+    session.add(User(email=COMPANY, role="member", organisation=company,
+                     password_hash=hash_password(PASSWORD), display_name="Logistiek"))
+    facilitator = session.scalars(sa.select(User).where(User.email == FACILITATOR)).one()
+    crates = session.scalars(sa.select(Stream).where(Stream.external_id == "s-008")).one()
+    capacity = session.scalars(sa.select(Capacity).join(Organisation).where(
+        Organisation.hub_id == crates.organisation.hub_id)).first()
+    match = take_pair(session, service, facilitator, crates, capacity)
+    for step in ("accepted", "introduced"):
+        workflow.decide(session, facilitator, match, workflow.Transition(step, match.version))
+    return {"match": match.id, "hub": crates.organisation.hub_id}
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """The demo data with its index, a company member, and a match on a stream of 2 t a
-    month introduced to both parties; the app serving it on 127.0.0.1."""
-    import sqlalchemy as sa
-
-    from api.app import create_app
-    from indexing.embedders import get_embedder
-    from matchmaker import workflow
-    from matchmaker.accounts import hash_password
-    from matchmaker.config import Settings
-    from matchmaker.demo.setup import install_demo
-    from matchmaker.suggestions import SuggestionService, take_pair
-    from models import (
-        Capacity,
-        Organisation,
-        Stream,
-        User,
-        make_engine,
-        make_session_factory,
-        upgrade,
-    )
-    from tests.serving import serving
-
-    home = tmp_path_factory.mktemp("forms-e2e")
-    url = f"sqlite:///{home / 'matchmaker.sqlite'}"
-    upgrade(url)
-    settings = Settings(home=home, database_url=url, secret_key="forms-e2e-secret")
-    engine = make_engine(url)
-    with make_session_factory(engine)() as session:
-        install_demo(session)
-        demo = sa.select(Organisation).where(Organisation.source == "demo")
-        company = session.scalars(demo.where(Organisation.external_id == "org-008")).one()
-        session.add(User(email=COMPANY, role="member", organisation=company,
-                         password_hash=hash_password(PASSWORD), display_name="Logistiek"))
-        service = SuggestionService(get_embedder(settings.embedder))
-        service.build_index(session)
-        facilitator = session.scalars(sa.select(User).where(User.email == FACILITATOR)).one()
-        crates = session.scalars(sa.select(Stream).where(Stream.external_id == "s-008")).one()
-        capacity = session.scalars(sa.select(Capacity).join(Organisation).where(
-            Organisation.hub_id == crates.organisation.hub_id)).first()
-        match = take_pair(session, service, facilitator, crates, capacity)
-        for step in ("accepted", "introduced"):
-            workflow.decide(session, facilitator, match, workflow.Transition(step, match.version))
-        session.commit()
-        ids = {"match": match.id, "hub": crates.organisation.hub_id}
-    engine.dispose()
-    app = create_app(settings)
-    with serving(app) as served_at:
-        yield {"url": served_at, **ids}
-    app.extensions["matchmaker.engine"].dispose()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
+    """The demo data with its index and the match above, served on 127.0.0.1."""
+    with demo_site(tmp_path_factory.mktemp("forms-e2e"), _introduced_match) as (url, ids):
+        yield {"url": url, **ids}
 
 
 def _page(chromium, site: dict, email: str | None, viewport: dict = PHONE,
           javascript: bool = True):
-    """A fresh context (its own cookies), signed in as `email`; nothing leaves the app."""
-    context = chromium.new_context(base_url=site["url"], locale="nl-BE", viewport=viewport,
-                                   java_script_enabled=javascript)
-    context.route(re.compile(r"^(?!" + re.escape(site["url"]) + ").*"),
-                  lambda route: route.abort())
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    if email:
-        page.goto("/login")
-        page.get_by_label("E-mailadres").fill(email)
-        page.get_by_label("Wachtwoord").fill(PASSWORD)
-        page.get_by_role("button", name="Aanmelden").click()
-        page.wait_for_load_state()
-    return page
-
-
-def _close(page, expected: tuple[str, ...] = ()) -> None:
-    """Ends the context; a script error or a refused asset fails the test."""
-    unexpected = [p for p in page.problems if not any(x in p for x in expected)]
-    assert not unexpected, unexpected
-    page.context.close()
+    return open_page(chromium, site["url"], email, viewport=viewport, javascript=javascript)
 
 
 def _shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    screenshot(page, ARTIFACTS, name)
 
 
 def _focused_id(page) -> str:
@@ -156,14 +99,14 @@ def test_header_folds_into_a_menu_on_a_phone_and_stays_open_on_a_desk(chromium, 
     page.screenshot(path=str(ARTIFACTS / "1-phone-header-menu-open-top.png"))
     organisations.click()
     sync_api.expect(page.get_by_role("heading", level=1)).to_contain_text("Organisaties")
-    _close(page)
+    close_page(page)
 
     page = _page(chromium, site, FACILITATOR, DESK)
     sync_api.expect(page.locator("#menu > summary")).to_be_hidden()
     sync_api.expect(page.get_by_role("link", name="Organisaties")).to_be_visible()
     _shot(page, "1-desk-header")
     page.screenshot(path=str(ARTIFACTS / "1-desk-header-top.png"))
-    _close(page)
+    close_page(page)
 
 
 def test_stacked_table_cells_keep_their_column_names_on_a_phone(chromium, site):
@@ -181,7 +124,7 @@ def test_stacked_table_cells_keep_their_column_names_on_a_phone(chromium, site):
     page.goto(f"/hubs/{site['hub']}/queue")
     matches = page.locator("#in-review + form + table.list tbody tr td").first
     assert matches.evaluate("c => getComputedStyle(c, '::before').content") == '"Stroom: "'
-    _close(page)
+    close_page(page)
 
 
 def test_stream_form_ticks_what_the_text_says_and_keeps_what_was_unticked(chromium, site):
@@ -209,7 +152,7 @@ def test_stream_form_ticks_what_the_text_says_and_keeps_what_was_unticked(chromi
     sync_api.expect(page.locator("#material-workwear")).to_be_checked()
     sync_api.expect(page.locator("#service-collection")).not_to_be_checked()
     sync_api.expect(page.locator("#per")).to_have_value("month")
-    _close(page)
+    close_page(page)
 
 
 def test_without_javascript_an_unticked_stream_takes_the_text_and_says_so(chromium, site):
@@ -225,7 +168,7 @@ def test_without_javascript_an_unticked_stream_takes_the_text_and_says_so(chromi
     page.get_by_role("link", name="Oude laptops").click()
     assert page.locator("#materials input:checked").count() >= 1
     assert page.locator("#services input:checked").count() >= 1
-    _close(page)
+    close_page(page)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
@@ -248,7 +191,7 @@ def test_a_failed_submit_moves_the_focus_to_the_error_summary(chromium, site, ja
         assert page.locator("label[for=amount]").bounding_box()["y"] >= 0
     else:            # the browser follows the link to the field
         assert page.url.endswith("#amount")
-    _close(page, expected=("400",))
+    close_page(page, expected=("400",))
 
 
 def test_agreement_volume_is_drafted_in_kg_and_follows_its_dates(chromium, site):
@@ -273,7 +216,7 @@ def test_agreement_volume_is_drafted_in_kg_and_follows_its_dates(chromium, site)
     page.get_by_role("button", name="Afspraak vastleggen").click()
     sync_api.expect(page.locator("#agreed")).to_contain_text("11.500 kg")
     _shot(page, "6-agreement-recorded")
-    _close(page)
+    close_page(page)
 
 
 def test_french_pages_set_punctuation_apart_and_name_months_as_babel_does(chromium, site):
@@ -300,4 +243,4 @@ def test_french_pages_set_punctuation_apart_and_name_months_as_babel_does(chromi
         return found; }""")
     assert not loose, loose
     _shot(page, "7-french-match")
-    _close(page)
+    close_page(page)

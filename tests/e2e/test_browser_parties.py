@@ -2,53 +2,39 @@
 across two hubs say they are interested on their proposals pages; the stream's facilitator
 finds the pair first in the queue, marked mutual; the capacity's hub consents from its own
 queue; the stream's facilitator accepts and introduces; then a suggestion is rejected from
-the queue with a reason without opening it. Screenshots go to test-artifacts/e2e/."""
+the queue with a reason without opening it. Screenshots go to test-artifacts/parties/."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_browser_flows import (
-    CHROMIUM,
-    PASSWORD,
-    _close,
-    _shot,
-    chromium,  # noqa: F401  (the module's browser)
+from tests.e2e.browser import (
+    ARTIFACTS_ROOT,
+    DEMO_PASSWORD,
+    MARKS,
+    close_page,
+    demo_site,
+    open_page,
+    screenshot,
+    sync_api,
 )
 
+ARTIFACTS = ARTIFACTS_ROOT / "parties"
+PASSWORD = DEMO_PASSWORD
 COMPANY_EMAIL = "stroom@partij.example"
 ENTERPRISE_EMAIL = "capaciteit@partij.example"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="Playwright not installed (pip install playwright)")
+pytestmark = MARKS
 
 
-def _page(chromium, site: str, email: str):  # noqa: F811
-    """A fresh browser context signed in as `email`, patient with a busy test machine."""
-    context = chromium.new_context(base_url=site, locale="nl-BE",
-                                   viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(90_000)
-    # the site has no favicon; Chromium asks for one after some redirects
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    page.on("response", lambda r: r.status >= 400 and page.console_errors.append(
-        f"{r.status} {r.url}"))
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_load_state()
-    return page
+def _page(chromium, site: str, email: str):
+    """Signed in as `email`, patient with a busy test machine; any 4xx/5xx fails the test."""
+    return open_page(chromium, site, email, refuse_error_responses=True, timeout_ms=90_000)
+
+
+def _shot(page, name: str) -> None:
+    screenshot(page, ARTIFACTS, name)
 
 
 def _facilitator(hub) -> str:
@@ -74,56 +60,33 @@ def _cross_hub_pair(session, service):
     raise AssertionError("the demo data has no cross-hub pair proposed both ways")
 
 
+def _members_of_a_cross_hub_pair(session, service) -> dict:
+    """A member for each side of a cross-hub pair, and what the steps need to know of it."""
+    from matchmaker.accounts import hash_password
+    from models import User
+
+    stream, capacity = _cross_hub_pair(session, service)
+    for email, organisation in ((COMPANY_EMAIL, stream.organisation),
+                                (ENTERPRISE_EMAIL, capacity.organisation)):
+        session.add(User(email=email, role="member", organisation=organisation,
+                         password_hash=hash_password(PASSWORD)))
+    return {"stream_id": stream.id, "capacity_id": capacity.id,
+            "stream_title": stream.title, "enterprise": capacity.organisation.name,
+            "stream_hub": stream.organisation.hub_id,
+            "stream_facilitator": _facilitator(stream.organisation.hub),
+            "capacity_hub": capacity.organisation.hub_id,
+            "capacity_facilitator": _facilitator(capacity.organisation.hub)}
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict]]:
-    """The demo database with its index, a member for each side of a cross-hub pair, and
-    the app serving it; with what the steps need to know of the pair."""
-    from api.app import create_app
-    from api.suggestion_index import warm_up
-    from indexing.embedders import get_embedder
-    from matchmaker.accounts import hash_password
-    from matchmaker.config import Settings
-    from matchmaker.demo.setup import install_demo
-    from matchmaker.suggestions import SuggestionService
-    from models import User, make_engine, make_session_factory, upgrade
-    from tests.serving import serving
-
-    home = tmp_path_factory.mktemp("e2e-parties")
-    url = f"sqlite:///{home / 'matchmaker.sqlite'}"
-    upgrade(url)
-    settings = Settings(home=home, database_url=url, secret_key="e2e-secret")
-    engine = make_engine(url)
-    with make_session_factory(engine)() as session:
-        install_demo(session)
-        service = SuggestionService(get_embedder(settings.embedder))
-        service.build_index(session)
-        stream, capacity = _cross_hub_pair(session, service)
-        for email, organisation in ((COMPANY_EMAIL, stream.organisation),
-                                    (ENTERPRISE_EMAIL, capacity.organisation)):
-            session.add(User(email=email, role="member", organisation=organisation,
-                             password_hash=hash_password(PASSWORD)))
-        pair = {"stream_id": stream.id, "capacity_id": capacity.id,
-                "stream_title": stream.title, "enterprise": capacity.organisation.name,
-                "stream_hub": stream.organisation.hub_id,
-                "stream_facilitator": _facilitator(stream.organisation.hub),
-                "capacity_hub": capacity.organisation.hub_id,
-                "capacity_facilitator": _facilitator(capacity.organisation.hub)}
-        session.commit()
-    engine.dispose()
-    app = create_app(settings)
-    with app.test_request_context():  # the index is loaded before the first page, not during it
-        warm_up()
-    with serving(app) as served_at:
+    """The demo data with its index and the pair's members, served on 127.0.0.1."""
+    with demo_site(tmp_path_factory.mktemp("e2e-parties"), _members_of_a_cross_hub_pair,
+                   warm=True) as (served_at, pair):
         yield served_at, pair
-    app.extensions["matchmaker.engine"].dispose()
 
 
-@pytest.fixture(scope="module")
-def state() -> dict:
-    return {}
-
-
-def _say_interested(chromium, base: str, email: str, proposals: str, other_id: int,  # noqa: F811
+def _say_interested(chromium, base: str, email: str, proposals: str, other_id: int,
                     shot: str) -> None:
     page = _page(chromium, base, email)
     page.goto(proposals)
@@ -132,22 +95,30 @@ def _say_interested(chromium, base: str, email: str, proposals: str, other_id: i
     sync_api.expect(page.get_by_role("status").first).to_contain_text("Bedankt")
     sync_api.expect(page.locator(f"#p-{other_id} .voice")).to_contain_text("geïnteresseerd")
     _shot(page, shot)
-    _close(page)
+    close_page(page)
 
 
-def test_both_parties_say_they_are_interested(chromium, site, state):  # noqa: F811
+def test_interested_parties_are_found_first_consented_introduced_and_others_rejected(
+        chromium, site):
+    """The story's steps build on each other (and on the queue as the earlier ones left
+    it), so they are one test: parallel workers would split separate tests."""
+    state: dict = {}
+    _both_parties_say_they_are_interested(chromium, site)
+    _the_facilitator_finds_mutual_interest_first(chromium, site, state)
+    _the_other_hub_consents_and_the_pair_is_introduced(chromium, site, state)
+    _a_suggestion_is_rejected_from_the_queue(chromium, site)
+
+
+def _both_parties_say_they_are_interested(chromium, site):
     base, pair = site
     _say_interested(chromium, base, COMPANY_EMAIL, f"/streams/{pair['stream_id']}/proposals",
                     pair["capacity_id"], "p1-company-interested")
     _say_interested(chromium, base, ENTERPRISE_EMAIL,
                     f"/capacities/{pair['capacity_id']}/proposals", pair["stream_id"],
                     "p1-enterprise-interested")
-    state["interested"] = True
 
 
-def test_the_facilitator_finds_mutual_interest_first(chromium, site, state):  # noqa: F811
-    if not state.get("interested"):
-        pytest.skip("the parties did not answer")
+def _the_facilitator_finds_mutual_interest_first(chromium, site, state):
     base, pair = site
     page = _page(chromium, base, pair["stream_facilitator"])
     page.goto(f"/hubs/{pair['stream_hub']}/queue#in-review")
@@ -158,12 +129,10 @@ def test_the_facilitator_finds_mutual_interest_first(chromium, site, state):  # 
     sync_api.expect(first).to_contain_text("de onderneming is geïnteresseerd")
     _shot(page, "p2-queue-mutual-first")
     state["match_path"] = first.get_by_role("link").get_attribute("href")
-    _close(page)
+    close_page(page)
 
 
-def test_the_other_hub_consents_and_the_pair_is_introduced(chromium, site, state):  # noqa: F811
-    if not state.get("match_path"):
-        pytest.skip("no match in the queue")
+def _the_other_hub_consents_and_the_pair_is_introduced(chromium, site, state):
     base, pair = site
     partner = _page(chromium, base, pair["capacity_facilitator"])
     partner.goto(f"/hubs/{pair['capacity_hub']}/queue#elsewhere")
@@ -171,18 +140,17 @@ def test_the_other_hub_consents_and_the_pair_is_introduced(chromium, site, state
     row.get_by_role("button", name="Toestemming geven voor de kennismaking").click()
     sync_api.expect(partner.locator("#partner-consent")).to_contain_text("toestemming gegeven")
     _shot(partner, "p3-partner-consented")
-    _close(partner)
+    close_page(partner)
     page = _page(chromium, base, pair["stream_facilitator"])
     page.goto(state["match_path"])
     page.locator("#accept").click()
     page.get_by_role("button", name="Beide partijen voorstellen").click()
     sync_api.expect(page.locator(".status").first).to_have_text("in contact gebracht")
     _shot(page, "p3-introduced")
-    _close(page)
-    state["introduced"] = True
+    close_page(page)
 
 
-def test_a_suggestion_is_rejected_from_the_queue(chromium, site, state):  # noqa: F811
+def _a_suggestion_is_rejected_from_the_queue(chromium, site):
     base, pair = site
     page = _page(chromium, base, pair["stream_facilitator"])
     page.goto(f"/hubs/{pair['stream_hub']}/queue")
@@ -197,4 +165,4 @@ def test_a_suggestion_is_rejected_from_the_queue(chromium, site, state):  # noqa
     sync_api.expect(page.locator(".count-rejected")).to_contain_text("(1)")
     assert title
     _shot(page, "p4-rejected-from-queue")
-    _close(page)
+    close_page(page)

@@ -5,93 +5,39 @@ refused next to its field, in Dutch, with suggestions. Screenshots in test-artif
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "places"
-PASSWORD = "circulair-demo"
+from tests.e2e.browser import (
+    ARTIFACTS_ROOT,
+    DEMO_PASSWORD,
+    MARKS,
+    close_page,
+    demo_site,
+    open_page,
+    screenshot,
+)
+
+ARTIFACTS = ARTIFACTS_ROOT / "places"
+PASSWORD = DEMO_PASSWORD
 EMAIL = "aankoop@kledijgent.example"
 TITLE = "Gebruikte werkkledij"
 DESCRIPTION = "Elke maand 2 ton gebruikte werkkledij en fleeces, op te halen bij ons."
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="Playwright not installed (pip install playwright)")
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """The demo database with its index, served on 127.0.0.1: (address, database URL)."""
-    from api.app import create_app
-    from indexing.embedders import get_embedder
-    from matchmaker.config import Settings
-    from matchmaker.demo.setup import install_demo
-    from matchmaker.suggestions import SuggestionService
-    from models import make_engine, make_session_factory, upgrade
-    from tests.serving import serving
-
-    home = tmp_path_factory.mktemp("places-e2e")
-    url = f"sqlite:///{home / 'matchmaker.sqlite'}"
-    upgrade(url)
-    settings = Settings(home=home, database_url=url, secret_key="places-e2e-secret")
-    engine = make_engine(url)
-    with make_session_factory(engine)() as session:
-        install_demo(session)
-        SuggestionService(get_embedder(settings.embedder)).build_index(session)
-        session.commit()
-    engine.dispose()
-    app = create_app(settings)
-    with serving(app) as served_at:
-        yield served_at, url
-    app.extensions["matchmaker.engine"].dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
-
-
-def _context(browser, site: str):
-    context = browser.new_context(base_url=site, locale="nl-BE",
-                                  viewport={"width": 1100, "height": 900})
-    # offline for real: anything not served by the app itself fails the test
-    context.route(re.compile(r"^(?!" + re.escape(site) + ").*"), lambda route: route.abort())
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    return page
-
-
-def _sign_in(browser, site: str, email: str):
-    page = _context(browser, site)
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_load_state()
-    return page
+    with demo_site(tmp_path_factory.mktemp("places-e2e")) as (served_at, extras):
+        yield served_at, extras["database_url"]
 
 
 def _shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    screenshot(page, ARTIFACTS, name)
 
 
 def _approve(database_url: str) -> None:
@@ -112,9 +58,9 @@ def _approve(database_url: str) -> None:
     engine.dispose()
 
 
-def test_registered_stream_gets_distances_and_a_map(browser, served) -> None:
+def test_registered_stream_gets_distances_and_a_map(chromium, served) -> None:
     site, database_url = served
-    page = _context(browser, site)
+    page = open_page(chromium, site)
     page.goto("/register")
     page.get_by_label("Hub").select_option(label="Circulair Werk(t) Gent")
     page.get_by_label("Naam van de organisatie").fill("Kledij Gent bv")
@@ -130,17 +76,16 @@ def test_registered_stream_gets_distances_and_a_map(browser, served) -> None:
     assert "9000 Gent" in error.inner_text()
     assert page.get_by_label("Postcode").get_attribute("aria-invalid") == "true"
     _shot(page, "1-register-unknown-postcode")
-    page.errors.clear()   # the refused form was answered with the 400 it deserves
+    page.problems.clear()   # the refused form was answered with the 400 it deserves
     page.get_by_label("Postcode").fill("9040")
     page.get_by_label("Gemeente").fill("sint amandsberg")
     page.get_by_label("Kies een wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Registreren").click()
     assert page.locator(".error").count() == 0, page.content()
-    assert not page.errors, page.errors
-    page.context.close()
+    close_page(page)
     _approve(database_url)
 
-    page = _sign_in(browser, site, EMAIL)
+    page = open_page(chromium, site, EMAIL)
     page.goto("/streams/new")
     assert page.get_by_label("Postcode").input_value() == "9040"   # the organisation's
     page.get_by_label("Titel").fill(TITLE)
@@ -164,10 +109,9 @@ def test_registered_stream_gets_distances_and_a_map(browser, served) -> None:
     _assert_labels_do_not_overlap(svg)
     _shot(page, "2-proposals")
     page.locator("figure.plot").screenshot(path=str(ARTIFACTS / "2-proposals-map.png"))
-    assert not page.errors, page.errors
-    page.context.close()
+    close_page(page)
 
-    page = _sign_in(browser, site, "facilitator.gent@demo.example")
+    page = open_page(chromium, site, "facilitator.gent@demo.example")
     page.get_by_role("link", name="Materiaalkaart").first.click()
     page.locator("select#material").select_option("textiles")
     page.get_by_role("button", name="Tonen").click()
@@ -175,8 +119,7 @@ def test_registered_stream_gets_distances_and_a_map(browser, served) -> None:
     assert TITLE in caption and "Kledij Gent bv" in caption
     assert page.locator("figure.plot path.border").count() > 0
     page.locator("figure.plot").screenshot(path=str(ARTIFACTS / "3-hub-material-map.png"))
-    assert not page.errors, page.errors
-    page.context.close()
+    close_page(page)
 
 
 def _assert_labels_do_not_overlap(svg) -> None:

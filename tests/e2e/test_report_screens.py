@@ -7,25 +7,27 @@ Without Chromium or Playwright the tests skip and say why.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "reports"
-PASSWORD = "circulair-demo"
+from tests.e2e.browser import (
+    ARTIFACTS_ROOT,
+    DEMO_PASSWORD,
+    MARKS,
+    close_page,
+    demo_site,
+    open_page,
+    screenshot,
+    sync_api,
+)
+
+ARTIFACTS = ARTIFACTS_ROOT / "reports"
+PASSWORD = DEMO_PASSWORD
 PROGRAMME_EMAIL = "programma@vlaanderen.example"
 YEAR = dt.date.today().year - 1
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="Playwright not installed (pip install playwright)")
+pytestmark = MARKS
 
 
 def _history(session, service) -> None:
@@ -80,69 +82,16 @@ def _history(session, service) -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from api.app import create_app
-    from indexing.embedders import get_embedder
-    from matchmaker.config import Settings
-    from matchmaker.demo.setup import install_demo
-    from matchmaker.suggestions import SuggestionService
-    from models import make_engine, make_session_factory, upgrade
-    from tests.serving import serving
-
-    home = tmp_path_factory.mktemp("reports-e2e")
-    url = f"sqlite:///{home / 'matchmaker.sqlite'}"
-    upgrade(url)
-    settings = Settings(home=home, database_url=url, secret_key="e2e-secret")
-    engine = make_engine(url)
-    with make_session_factory(engine)() as session:
-        install_demo(session)
-        service = SuggestionService(get_embedder(settings.embedder))
-        service.build_index(session)
-        session.commit()
-        _history(session, service)
-        session.commit()
-    engine.dispose()
-    app = create_app(settings)
-    with serving(app) as served_at:
+    with demo_site(tmp_path_factory.mktemp("reports-e2e"), _history) as (served_at, _):
         yield served_at
-    app.extensions["matchmaker.engine"].dispose()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
 
 
 def _page(chromium, site: str, email: str, width: int = 1200):
-    context = chromium.new_context(base_url=site, locale="nl-BE",
-                                   viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    page.goto("/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_load_state()
-    return page
-
-
-def _done(page, expected: tuple[str, ...] = ()) -> None:
-    """No console error but the `expected` ones (a CSP violation would show up here)."""
-    unexpected = [e for e in page.console_errors if not any(x in e for x in expected)]
-    assert not unexpected, unexpected
-    page.context.close()
+    return open_page(chromium, site, email, viewport={"width": width, "height": 900})
 
 
 def _shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    screenshot(page, ARTIFACTS, name)
 
 
 def _gent(page) -> str:
@@ -169,7 +118,7 @@ def test_report_page_on_screen_and_printed_on_a4(chromium, site):
     page.goto(f"{hub_path}/opportunities")
     sync_api.expect(page.get_by_role("heading", level=1)).to_contain_text("Kansen")
     _shot(page, "3-opportunities")
-    _done(page)
+    close_page(page)
 
 
 def test_programme_view_side_by_side(chromium, site):
@@ -181,7 +130,7 @@ def test_programme_view_side_by_side(chromium, site):
     _shot(page, "4-programme")
     page.goto("/programme/opportunities")
     _shot(page, "5-programme-opportunities")
-    _done(page)
+    close_page(page)
 
 
 def test_target_below_the_programmes_is_refused_next_to_the_field(chromium, site):
@@ -199,7 +148,7 @@ def test_target_below_the_programmes_is_refused_next_to_the_field(chromium, site
     page.get_by_role("button", name="Opslaan").click()
     sync_api.expect(page.get_by_role("status")).to_contain_text("Doel opgeslagen")
     _shot(page, "7-target-saved")
-    _done(page, expected=("400",))
+    close_page(page, expected=("400",))
 
 
 def test_report_and_programme_fit_a_phone(chromium, site):
@@ -210,4 +159,4 @@ def test_report_and_programme_fit_a_phone(chromium, site):
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{page.url} is {overflow}px wider than a phone"
         _shot(page, f"8-phone-{'programme' if path else 'report'}")
-        _done(page)
+        close_page(page)
