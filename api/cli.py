@@ -97,7 +97,8 @@ def geocode_command(refresh: bool) -> None:
 @click.option("--source", default="exchange", show_default=True,
               help="Name of the system the file comes from; ids are unique per source.")
 def import_command(path: Path, source: str) -> None:
-    """Import an exchange JSON file, a CSV file or a folder of CSV files (all or nothing)."""
+    """Import an exchange JSON file, a CSV file or a folder of CSV files (all or nothing);
+    `matchmaker index` then analyses and embeds the new and changed items."""
     from tqdm import tqdm
 
     from matchmaker.errors import ValidationError
@@ -115,7 +116,8 @@ def import_command(path: Path, source: str) -> None:
                 bar.update(done - bar.n)
 
             try:
-                report = import_file(session, path, source, progress)
+                # the analysis runs in `matchmaker index`, beside the embedding
+                report = import_file(session, path, source, progress, store_analysis=False)
             except ValidationError as err:
                 bar.close()
                 for error in err.errors:
@@ -126,6 +128,8 @@ def import_command(path: Path, source: str) -> None:
         engine.dispose()
     for line in report.lines():
         click.echo(line)
+    if report.changed:
+        click.echo("run `matchmaker index` to analyse and embed the new and changed items")
 
 
 @main.command("export")

@@ -23,7 +23,8 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
             click.echo(f"  {line}")
         service = stored_index_service(settings)
         with progress_bar("embedding", unit="item") as progress:
-            reports = service.build_index(session, progress=lambda kind: progress)
+            reports = service.build_index(
+                session, progress=lambda step, kind: progress if step == "embedding" else None)
         session.commit()
         service.save_snapshot(session)
     for kind, sync in reports.items():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -21,30 +22,28 @@ from matchmaker.config import Settings
 @click.option("--rebuild", is_flag=True,
               help="Embed every item again, changed or not, and build the stored index anew.")
 def index_command(rebuild: bool) -> None:
-    """Embed new and changed streams and capacities into the vector store, then store the
-    suggestion index for the web workers to load (MATCHMAKER_INDEX_DIR)."""
+    """Analyse and embed new and changed streams and capacities into the vector store,
+    then store the suggestion index for the web workers to load (MATCHMAKER_INDEX_DIR)."""
     settings = Settings.from_env()
     service = stored_index_service(settings)
-    with database_session(settings) as session:
-        bars = []
+    started = time.perf_counter()
+    with database_session(settings) as session, ExitStack() as bars:
+        def progress(step: str, kind: str):
+            verb = {"analysis": "analysing", "embedding": "embedding"}[step]
+            return bars.enter_context(progress_bar(f"{verb} {PLURAL[kind]}", unit=kind))
 
-        def progress(kind: str):
-            bar = progress_bar(f"embedding {kind}s", unit=kind)
-            bars.append(bar)
-            return bar.__enter__()
-
-        try:
-            reports = service.build_index(session, rebuild=rebuild, progress=progress)
-        finally:
-            for bar in bars:
-                bar.__exit__(None, None, None)
+        reports = service.build_index(session, rebuild=rebuild, progress=progress)
+        bars.close()
         session.commit()
-        started = time.perf_counter()
+        embedded_s = time.perf_counter() - started
         snapshot = service.save_snapshot(session, rebuild=rebuild)
-        stored_s = time.perf_counter() - started
+        stored_s = time.perf_counter() - started - embedded_s
     for kind, report in reports.items():
         click.echo(f"{PLURAL[kind]}: {report.embedded} embedded, {report.unchanged} unchanged, "
                    f"{report.removed} removed ({service.embedder.name})")
+    embedded = sum(report.embedded for report in reports.values())
+    click.echo(f"{embedded} items embedded in {embedded_s:.1f} s "
+               f"({embedded / embedded_s:.0f} items/s)")
     how = "updated from the one stored before" if service.loaded_from else "built"
     click.echo(f"index stored in {snapshot} ({how}, {stored_s:.1f} s)")
 

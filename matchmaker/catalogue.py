@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from models import Capacity, Organisation, Stream
 
-from .engine.documents import CapacityDoc, Doc, StreamDoc, enrich
+from .engine.documents import CapacityDoc, Doc, StreamDoc, enrich, join_text
 from .stages import stage
 from .stored_analysis import stored_analysis
 
@@ -105,6 +105,19 @@ def recent_changes(session: Session, kind: str, since: datetime) -> dict[int, Ma
             *session.execute(query.where(Organisation.updated_at > since))]
     return {item_id: (item_at, org_at) if status == MATCHABLE_STATUS else None
             for item_id, item_at, org_at, status in rows}
+
+
+def matchable_texts(session: Session, kind: str) -> list[tuple[int, str]]:
+    """(id, embedded text) of every matchable item of `kind`, by id: what
+    `embed_text(to_doc(item))` gives, read as two columns instead of building every
+    item and its doc (the embedded text is the title and description alone)."""
+    model = ITEM_MODELS[kind]
+    rows = session.execute(
+        sa.select(model.id, model.title, model.description)
+        .join(Organisation, model.organisation_id == Organisation.id)
+        .where(model.status == MATCHABLE_STATUS).order_by(model.id))
+    return [(item_id, join_text(title or "", description or ""))
+            for item_id, title, description in rows]
 
 
 def matchable_count(session: Session, kind: str) -> int:

@@ -6,7 +6,8 @@ row (`analysis`) with the key it was made for (`analysis_key`: the analyser's ve
 item's role and language, and the text), written by a flush hook whenever the text
 changes, so any process that writes an item stores it. A reader uses the stored one when
 the key still matches and analyses the text itself otherwise (a row written before this,
-or by an older analyser: `matchmaker index` stores those).
+by an older analyser, or by `matchmaker import`, which leaves it for later):
+`matchmaker index` stores those, in another process while it embeds.
 
 Only what `enrich` uses is kept: ids, confidences and numbers, not the words they rest on.
 """
@@ -14,6 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from importlib import resources
 from typing import Any
 
@@ -30,6 +36,9 @@ from .quantities import QuantitySuggestion
 logger = logging.getLogger(__name__)
 # Bump when `analyse` reads differently; changes to its data files are caught by their digest.
 ANALYSER_VERSION = "1"
+# Below this many rows starting another process costs more than it saves.
+BACKGROUND_MIN_ROWS = 2000
+ANALYSIS_CHUNK = 1000
 
 
 def _data_digest() -> str:
@@ -88,17 +97,33 @@ def stored_analysis(item: Stream | Capacity) -> Analysis | None:
     return from_json(item.analysis)
 
 
+def _analysed(text: str, language: str | None, role: str, what: object
+              ) -> tuple[dict[str, Any] | None, str | None]:
+    """(analysis, key) to store for a text; (None, None) when the analyser fails, as the
+    write must not fail for its cache: readers analyse the text themselves then."""
+    try:
+        return (to_json(analyse(text, language, role=role)),
+                analysis_key(text, language, role))
+    except Exception:
+        logger.exception("analysing %s failed; stored without its analysis", what)
+        return None, None
+
+
 def _store(item: Stream | Capacity) -> None:
     text, key = _key_of(item)
     if item.analysis_key != key or item.analysis is None:
-        try:
-            result = to_json(analyse(text, item.language, role=_ROLES[type(item)]))
-        except Exception:  # the write must not fail for its cache: readers analyse it then
-            logger.exception("analysing %s %s failed; stored without its analysis",
-                             type(item).__name__, item.id)
-            item.analysis = item.analysis_key = None
-            return
-        item.analysis, item.analysis_key = result, key
+        item.analysis, item.analysis_key = _analysed(
+            text, item.language, _ROLES[type(item)], f"{type(item).__name__} {item.id}")
+
+
+def add_analysis(rows: list[dict[str, Any]], model: type[Stream] | type[Capacity]) -> None:
+    """Put into the column values of new rows of `model` the analysis the flush hook
+    would store: for rows written by a bulk INSERT, which the hook does not see."""
+    role = _ROLES[model]
+    for row in rows:
+        row["analysis"], row["analysis_key"] = _analysed(
+            join_text(row.get("title") or "", row.get("description") or ""),
+            row.get("language"), role, f"{model.__name__} {row.get('external_id')}")
 
 
 @event.listens_for(Session, "before_flush")
@@ -108,24 +133,98 @@ def _analyse_written_items(session: Session, flush_context: Any, instances: Any)
             _store(item)
 
 
-def store_missing(session: Session, model: type[Stream] | type[Capacity]) -> int:
-    """Store the analysis of every row of `model` whose stored one is missing or stale;
-    returns how many. Neither the rows' timestamps nor the index version move: what a
-    worker holds does not change, it only no longer has to read the text itself."""
-    table = model.__table__
+def _stale(session: Session, model: type[Stream] | type[Capacity]) -> list[tuple[int, str, str | None]]:
+    """(id, text, language) of the rows whose stored analysis is missing or stale."""
+    table, role = model.__table__, _ROLES[model]
     rows = session.execute(sa.select(table.c.id, table.c.title, table.c.description,
-                                     table.c.language, table.c.analysis_key)).all()
-    role, updates = _ROLES[model], []
+                                     table.c.language, table.c.analysis_key))
+    stale = []
     for row in rows:
         text = join_text(row.title or "", row.description or "")
-        key = analysis_key(text, row.language, role)
-        if row.analysis_key != key:
-            updates.append({"row_id": row.id, "analysis_key": key,
-                            "analysis": to_json(analyse(text, row.language, role=role))})
+        if row.analysis_key != analysis_key(text, row.language, role):
+            stale.append((row.id, text, row.language))
+    return stale
+
+
+def analysed(rows: list[tuple[int, str, str | None]], role: str) -> list[dict[str, Any]]:
+    """The stored analysis of each (id, text, language) as parameters of `_write`; a plain
+    function of its arguments, so another process can run it."""
+    updates = []
+    for row_id, text, language in rows:
+        result, key = _analysed(text, language, role, f"{role} {row_id}")
+        updates.append({"row_id": row_id, "analysis": result, "analysis_key": key})
+    return updates
+
+
+def _write(session: Session, model: type[Stream] | type[Capacity],
+           updates: list[dict[str, Any]]) -> None:
+    # updated_at and version set to themselves: without that the columns' onupdate would
+    # move them, and a worker would reload every item for nothing
+    table = model.__table__
     if updates:
         session.execute(
             sa.update(table).where(table.c.id == sa.bindparam("row_id"))
             .values(analysis=sa.bindparam("analysis"), analysis_key=sa.bindparam("analysis_key"),
                     updated_at=table.c.updated_at, version=table.c.version),
             updates)
-    return len(updates)
+
+
+def store_missing(session: Session, model: type[Stream] | type[Capacity]) -> int:
+    """Store the analysis of every row of `model` whose stored one is missing or stale;
+    returns how many. Neither the rows' timestamps nor the index version move: what a
+    worker holds does not change, it only no longer has to read the text itself."""
+    stale = _stale(session, model)
+    _write(session, model, analysed(stale, _ROLES[model]))
+    return len(stale)
+
+
+@contextmanager
+def analysis_pool() -> Iterator[ProcessPoolExecutor]:
+    """One process for `missing_stored_meanwhile`, started at its first use; spawned, not
+    forked, as the caller holds a database connection and BLAS threads."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield pool
+
+
+@contextmanager
+def missing_stored_meanwhile(session: Session, model: type[Stream] | type[Capacity],
+                             pool: Executor | None,
+                             progress: Callable[[int, int], None] | None = None) -> Iterator[None]:
+    """`store_missing` while the caller's block runs: `pool` (another process) analyses
+    the texts, the results are written in this session when the block ends. The analysis
+    is pure Python, ~0.5-1 ms an item; beside the embedding it costs no wall-clock time
+    when a second core is free. Without a pool, or for a few rows, it runs here first."""
+    stale, role = _stale(session, model), _ROLES[model]
+    if progress:
+        progress(0, len(stale))
+    if pool is None or len(stale) < BACKGROUND_MIN_ROWS:
+        _write(session, model, analysed(stale, role))
+        if progress:
+            progress(len(stale), len(stale))
+        yield
+        return
+    chunks = [stale[start:start + ANALYSIS_CHUNK]
+              for start in range(0, len(stale), ANALYSIS_CHUNK)]
+    futures = [pool.submit(analysed, chunk, role) for chunk in chunks]
+    if progress:
+        analysed_so_far = [0]
+
+        def tick(future: Future) -> None:  # in the pool's thread, as each chunk comes back
+            if not future.cancelled() and future.exception() is None:
+                analysed_so_far[0] += len(future.result())
+                progress(analysed_so_far[0], len(stale))
+
+        for future in futures:
+            future.add_done_callback(tick)
+    try:
+        yield
+        for chunk, future in zip(chunks, futures, strict=True):
+            try:
+                updates = future.result()
+            except BrokenProcessPool:  # e.g. a script without a __main__ guard, run again
+                logger.warning("the analysis process stopped; analysing here instead")
+                updates = analysed(chunk, role)
+            _write(session, model, updates)
+    finally:
+        for future in futures:
+            future.cancel()

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from threadpoolctl import threadpool_limits
 
 from indexing.embedders import Embedder
 from indexing.vector_index import DEFAULT_ANN_THRESHOLD
@@ -54,6 +55,7 @@ from .catalogue import (
     change_marks,
     load_items,
     matchable_count,
+    matchable_texts,
     recent_changes,
     to_doc,
 )
@@ -63,7 +65,7 @@ from .engine.scorer import DefaultScorer
 from .errors import NotFound
 from .mail import Mail
 from .stages import stage
-from .stored_analysis import store_missing
+from .stored_analysis import analysis_pool, missing_stored_meanwhile
 from .vector_store import (
     Progress,
     SyncReport,
@@ -188,16 +190,27 @@ class SuggestionService:
 
     # -- writing vectors ---------------------------------------------------
     def build_index(self, session: Session, *, rebuild: bool = False,
-                    progress: Callable[[str], Progress] | None = None) -> dict[str, SyncReport]:
-        """Embed every new or changed item into the vector store (the caller commits)."""
+                    progress: Callable[[str, str], Progress] | None = None,
+                    ) -> dict[str, SyncReport]:
+        """Store the analysis and the vector of every new or changed item (the caller
+        commits). `progress(step, kind)` gives the callback of each step ("analysis",
+        "embedding").
+
+        An item's vector depends on its title and description alone, not on its analysis,
+        so another process analyses while this one embeds (on one BLAS thread: the
+        model's micro-batches are too small for a second, and on a busy machine two
+        threads ran 3-6x slower than one); texts are read as columns, vectors written
+        with one statement a batch.
+        """
         reports = {}
-        for kind in KINDS:
-            store_missing(session, ITEM_MODELS[kind])
-            items = load_items(session, kind, change_marks(session, kind))
-            docs = [to_doc(item) for item in items]
-            reports[kind] = sync_vectors(
-                session, self.embedder, kind, [(int(d.id), embed_text(d)) for d in docs],
-                rebuild=rebuild, progress=progress(kind) if progress else None)
+        with analysis_pool() as pool, threadpool_limits(1, user_api="blas"):
+            for kind in KINDS:
+                with missing_stored_meanwhile(session, ITEM_MODELS[kind], pool,
+                                              progress("analysis", kind) if progress else None):
+                    reports[kind] = sync_vectors(
+                        session, self.embedder, kind, matchable_texts(session, kind),
+                        rebuild=rebuild,
+                        progress=progress("embedding", kind) if progress else None)
         return reports
 
     def index_items(self, session: Session, kind: str, ids: Iterable[int]) -> None:

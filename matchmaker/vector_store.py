@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from indexing.embedders import Embedder
-from models import Embedding
+from models import Embedding, utcnow
 
 Progress = Callable[[int, int], None]
 BATCH = 256
@@ -58,6 +58,41 @@ def store_vectors(session: Session, model: str, kind: str,
             row.text_hash, row.dim, row.vector = text_hash(text), len(vector), payload
 
 
+def stored_hashes(session: Session, model: str, kind: str) -> dict[int, tuple[int, str]]:
+    """item id -> (row id, text hash) of every stored vector of `kind` for `model`; the
+    vectors themselves are not read (at 100k items they are 200 MB a sync does not need)."""
+    table = Embedding.__table__
+    rows = session.execute(sa.select(table.c.item_id, table.c.id, table.c.text_hash)
+                           .where(table.c.item_kind == kind, table.c.model == model))
+    return {item_id: (row_id, hashed) for item_id, row_id, hashed in rows}
+
+
+def write_vectors(session: Session, model: str, kind: str,
+                  items: Iterable[tuple[int, str, np.ndarray]],
+                  stored: dict[int, tuple[int, str]]) -> None:
+    """Insert or overwrite the vectors of (id, text, vector) in two statements, one row
+    of parameters each (`stored`: the existing rows, from `stored_hashes`); no ORM
+    objects, which cost more than the statements at this size."""
+    table = Embedding.__table__
+    now = utcnow()
+    new, changed = [], []
+    for item_id, text, vector in items:
+        values = {"text_hash": text_hash(text), "dim": len(vector), "updated_at": now,
+                  "vector": np.asarray(vector, dtype="<f4").tobytes()}
+        if item_id in stored:
+            changed.append({"row_id": stored[item_id][0], **values})
+        else:
+            new.append({"item_kind": kind, "item_id": item_id, "model": model, **values})
+    if new:
+        session.execute(sa.insert(table), new)
+    if changed:
+        session.execute(
+            sa.update(table).where(table.c.id == sa.bindparam("row_id"))
+            .values({name: sa.bindparam(name) for name in ("text_hash", "dim", "vector",
+                                                            "updated_at")}),
+            changed)
+
+
 def sync_vectors(
     session: Session,
     embedder: Embedder,
@@ -70,18 +105,21 @@ def sync_vectors(
 ) -> SyncReport:
     """Make the stored vectors of `kind` under `embedder.name` match `items` (id, text).
 
-    `complete=False`: `items` are only some of the items, so the others' vectors stay
-    (and only the rows of these items are read).
+    `complete=False`: `items` are only some of the items, so the others' vectors stay.
+    Each batch of BATCH texts is embedded and written before the next, so memory stays
+    flat however many items there are.
     """
     wanted = {item_id: text for item_id, text in items}
     model = embedder.name
-    stored = stored_rows(session, model, kind, None if complete else wanted)
-    gone = [row for item_id, row in stored.items() if item_id not in wanted] if complete else []
-    for row in gone:
-        session.delete(row)
+    stored = stored_hashes(session, model, kind)
+    gone = [row_id for item_id, (row_id, _) in stored.items()
+            if item_id not in wanted] if complete else []
+    table = Embedding.__table__
+    for start in range(0, len(gone), 500):   # within every backend's parameter limit
+        session.execute(sa.delete(table).where(table.c.id.in_(gone[start:start + 500])))
     todo = [
         (item_id, text) for item_id, text in wanted.items()
-        if rebuild or item_id not in stored or stored[item_id].text_hash != text_hash(text)
+        if rebuild or item_id not in stored or stored[item_id][1] != text_hash(text)
     ]
     done = 0
     if progress:
@@ -89,12 +127,11 @@ def sync_vectors(
     for start in range(0, len(todo), BATCH):
         batch = todo[start:start + BATCH]
         vectors = embedder.encode([text for _, text in batch])
-        store_vectors(session, model, kind, ((item_id, text, vector) for (item_id, text), vector
+        write_vectors(session, model, kind, ((item_id, text, vector) for (item_id, text), vector
                                              in zip(batch, vectors, strict=True)), stored)
         done += len(batch)
         if progress:
             progress(done, len(todo))
-    session.flush()
     return SyncReport(embedded=len(todo), unchanged=len(wanted) - len(todo), removed=len(gone))
 
 
