@@ -15,8 +15,8 @@ bench_load's generator, then runs in subprocesses, as an operator would:
 
 `--in-memory-only` measures what needs no database, up to 1M streams: a capacity's top
 10 streams through the ranker on one BLAS thread (p50/p99, generated unit vectors around
-each stream's material), and the load time of the stored index when matchmaker.snapshots
-exists (STORED INDEX HOOK below). Prints a table; the last line is one JSON object.
+each stream's material), and the stored index: saved as `matchmaker index` saves it and
+loaded in a new process as a worker loads it. Prints a table; the last line is one JSON object.
 
     python benchmarks/bench_scale.py --sizes 10000 100000
     python benchmarks/bench_scale.py --sizes 10000 --database postgresql --workers 3
@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import functools
 import http.client
-import importlib.util
 import json
 import os
 import random
@@ -308,12 +307,20 @@ def stream_docs(streams: int, seed: int = 5) -> tuple[list, np.ndarray, list]:
     return docs, vectors, queries
 
 
-def stored_index_load_s(ranker) -> float | None:
-    """STORED INDEX HOOK: the seconds matchmaker.snapshots takes to load a stored index of
-    this ranker, once that package (branch `snap`) is merged; None until then."""
-    if importlib.util.find_spec("matchmaker.snapshots") is None:
-        return None
-    raise SystemExit("matchmaker.snapshots exists: measure its load here (issue 17)")
+def stored_index(ranker) -> dict[str, float]:
+    """The ranker stored as `matchmaker index` stores it (`Ranker.save`, what a
+    matchmaker.snapshots folder holds) and loaded in a new process, as a worker loads it:
+    seconds to save, to load, and the size on disk."""
+    from bench_snapshot import _disk_mb, load_in_fresh_process
+
+    with tempfile.TemporaryDirectory(prefix="bench-scale-index-") as tmp:
+        folder = Path(tmp) / "ranker"
+        started = time.perf_counter()
+        ranker.save(folder)
+        save_s = time.perf_counter() - started
+        loaded = load_in_fresh_process(folder, 0, "save")
+        return {"save_s": round(save_s, 3), "load_s": round(loaded["load_s"], 3),
+                "disk_mb": round(_disk_mb(folder), 1)}
 
 
 def run_in_memory(streams: int, queries: int) -> dict[str, Any]:
@@ -341,7 +348,7 @@ def run_in_memory(streams: int, queries: int) -> dict[str, Any]:
             "ranker_build_s": round(build_s, 1),
             "dense_index": ranker.dense_index_name("stream"),
             "capacity_top10": _summary(latencies[5:]),
-            "stored_index_load_s": stored_index_load_s(ranker),
+            "stored_index": stored_index(ranker),
             "load_average": round(os.getloadavg()[0], 1)}
 
 
@@ -354,7 +361,7 @@ def print_table(results: list[dict[str, Any]]) -> None:
         if r.get("in_memory"):
             print(f"{r['streams']:>9} streams in memory: ranker built in {r['ranker_build_s']} s "
                   f"({r['dense_index']}), capacity top 10 {r['capacity_top10']}, stored index "
-                  f"load {r['stored_index_load_s']} s, load average {r['load_average']}")
+                  f"{r['stored_index']}, load average {r['load_average']}")
             continue
         print(f"{r['streams']:>9} streams + {r['capacities']} capacities ({r['database']}, "
               f"{r['workers']} workers, load average {r['load_average']})")
