@@ -420,3 +420,13 @@ def smtp_inbox() -> Iterator[SmtpInbox]:
     inbox = SmtpInbox()
     yield inbox
     inbox.close()
+
+
+@pytest.fixture(scope="module")
+def chromium(request: pytest.FixtureRequest) -> Iterator[object]:
+    """One browser for a browser test module; its screenshots go to the module's
+    `ARTIFACTS` (tests/e2e/browser.py)."""
+    from tests.e2e.browser import launched
+
+    with launched(request.module.ARTIFACTS) as browser:
+        yield browser

@@ -52,6 +52,9 @@ UNREACHABLE = {
     ("sign_in_links", ("token_hash",)): "a fresh 256-bit random secret per mailed link",
     ("scorer_models", ("version",)): "written by `matchmaker train-scorer` only",
     ("index_version", ("id",)): "the one row is seeded by the migration and only updated",
+    ("database_identity", ("id",)):
+        "the one row is made by `matchmaker index` (ensure_database_id), which takes the "
+        "winner's row when another process made it first; no request writes it",
     ("embeddings", ("item_kind", "item_id", "model")):
         "stored after the request's commit by `index_written`, which leaves a lost race to "
         "the next index refresh; the request's own answer does not depend on it",

@@ -2,7 +2,7 @@
 every script error, screenshots, and the demo data served on 127.0.0.1.
 
 A test module sets `pytestmark = MARKS` and an `ARTIFACTS` folder of its own (its
-screenshots; the `chromium` fixture in conftest.py empties it), and asks for `chromium`.
+screenshots; the `chromium` fixture empties it), and asks for `chromium` (tests/conftest.py).
 Without Chromium or Playwright its tests skip and say why.
 """
 from __future__ import annotations
