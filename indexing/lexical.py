@@ -7,7 +7,7 @@ accents ("vetements" = "vêtements").
 
 The index gives the scores a TF-IDF fitted on the current collection would
 give (scikit-learn's smooth IDF, sublinear TF, L2 norm; tests/test_lexical.py
-checks it to 1e-6 after any sequence of edits), yet an edit costs what the
+checks it to float32 precision, 5e-6, after any sequence of edits), yet an edit costs what the
 edited rows touch, not a refit. Two facts make that possible:
 
 - A cosine is (sum over shared grams of tf_q idf tf_d idf) / (|q| |d|), so
