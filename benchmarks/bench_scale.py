@@ -221,6 +221,11 @@ def serve(url: str, env: dict[str, str], workdir: Path, workers: int, requests: 
     return {**ready, "master_kb": master, "workers_kb": children,
             "pss_total_mb": round(pss_total / 1024, 1),
             "rss_total_mb": round((master["rss"] + sum(c["rss"] for c in children)) / 1024, 1),
+            # What the issue's target compares: all the processes' memory (PSS counts a
+            # shared page once) against one worker's whole memory (its RSS, shared pages in).
+            # Against a worker's own PSS the ratio grows with the sharing it measures.
+            "pss_total_per_worker_rss": round(
+                pss_total / max(c["rss"] for c in children), 2),
             "pss_total_per_worker_pss": round(
                 pss_total / max(c["pss"] for c in children), 2),
             "suggestions": latency}
@@ -374,8 +379,8 @@ def print_table(results: list[dict[str, Any]]) -> None:
         print(f"    /readyz first {r['first_ready_s']} s, workers ready {r['worker_ready_s']} s")
         print(f"    memory MB RSS / PSS: master {_mb(r['master_kb'])}; workers "
               + "; ".join(_mb(w) for w in r["workers_kb"])
-              + f"; PSS total {r['pss_total_mb']} MB = {r['pss_total_per_worker_pss']}x one "
-                "worker")
+              + f"; PSS total {r['pss_total_mb']} MB = {r['pss_total_per_worker_rss']}x one "
+                "worker's RSS")
         s = r["suggestions"]
         print(f"    suggestions over HTTP: p50 {s['p50_ms']} ms, p99 {s['p99_ms']} ms "
               f"({s['count']} sequential)")

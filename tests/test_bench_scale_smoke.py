@@ -28,7 +28,7 @@ def test_bench_scale_imports_indexes_serves_and_reports_every_figure() -> None:
     assert len(result["worker_ready_s"]) == len(result["workers_kb"]) == 1
     for process in (result["master_kb"], *result["workers_kb"]):
         assert 0 < process["pss"] <= process["rss"]
-    assert result["pss_total_per_worker_pss"] > 1
+    assert result["pss_total_per_worker_pss"] > 1 and result["pss_total_per_worker_rss"] > 0
     assert result["suggestions"]["count"] == 10
     assert 0 < result["suggestions"]["p50_ms"] <= result["suggestions"]["p99_ms"]
 
