@@ -143,6 +143,27 @@ def test_what_was_written_after_the_index_was_stored_is_seen_after_loading(
     assert loaded == _top10(SuggestionService(embedder), indexed)
 
 
+def test_warming_up_from_a_stored_index_compares_every_item_before_the_first_request(
+        indexed, session_factory, embedder, tmp_path) -> None:
+    """A row deleted by a statement that bumps nothing leaves no trace a timestamp or the
+    index version could show; the warm-up (in the gunicorn master, before it forks)
+    compares every item, so no request pays for it and the row is gone at once."""
+    SuggestionService(embedder, snapshot_dir=tmp_path).save_snapshot(indexed)
+    with session_factory() as other:
+        gone = _by_external(other, Capacity, "c-005").id
+        other.execute(sa.delete(Capacity).where(Capacity.id == gone))
+        other.commit()
+
+    indexed.expire_all()
+    worker = SuggestionService(embedder, snapshot_dir=tmp_path, full_check_seconds=3600)
+    worker.warm_up(indexed)
+    assert worker.loaded_from == tmp_path
+    with pytest.raises(NotFound):
+        worker._ranker.get("capacity", str(gone))
+    stream = _by_external(indexed, Stream, "s-001").id
+    assert gone not in {int(s.target_id) for s in worker.for_stream(indexed, stream, k=50)}
+
+
 def _edit_manifest(directory: Path, **identity) -> None:
     path = directory / CURRENT / MANIFEST
     manifest = json.loads(path.read_text())
