@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
                 session.rollback()
             session.close()
 
-    from api import auth, docs, health, problems, throttle
+    from api import auth, docs, health, problems, suggestion_index, throttle
     from api.openapi import make_api
     from api.resources import (
         exchange,
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None, config: dict[str, Any] | None =
     )
 
     throttle.install(app)
+    suggestion_index.install(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(docs.bp)
     api = make_api(app)

@@ -3,16 +3,21 @@
 Under gunicorn the master creates and loads it before forking (`preload`): every worker
 starts from that copy, whose pages the workers share until one of them changes them, and
 refreshes from there what was written since.
+
+A worker brings its index up to date after each response it sent (`install`), not in
+the next suggestion request: what another worker wrote is read while this one would
+otherwise wait for a connection, and a suggestion finds the index fresh.
 """
 from __future__ import annotations
 
 import threading
 
-from flask import current_app
+from flask import Flask, Response, current_app
 from sqlalchemy.orm import Session
 
 from api.db import db_session
 from indexing.embedders import get_embedder
+from matchmaker import stages
 from matchmaker.config import Settings
 from matchmaker.suggestions import SuggestionService
 from matchmaker.training import active_scorer
@@ -84,3 +89,33 @@ def index_written(kind: str, item_ids: list[int]) -> None:
         session.rollback()
         current_app.logger.exception("indexing %s %s failed; the next refresh retries",
                                      kind, item_ids)
+
+
+def install(app: Flask) -> None:
+    """Refresh this worker's suggestion index after a response is sent, when it is due.
+
+    The refresh (reading what other workers wrote, loading it, updating the lexical and
+    vector indexes) used to run inside the first suggestion request after a change: under
+    load that was the suggestions' slowest 1% (benchmarks/bench_load.py). A request still
+    refreshes itself when the index was not looked at for `refresh_seconds` (a worker
+    that was idle), so what it answers is never older than before.
+    """
+    @app.after_request
+    def _refresh_when_sent(response: Response) -> Response:
+        service = current_app.extensions.get(_KEY)
+        if service is not None and service.refresh_due():
+            response.call_on_close(_refresher(current_app._get_current_object(), service))
+        return response
+
+
+def _refresher(app: Flask, service: SuggestionService):
+    def refresh() -> None:
+        # after the response: the request's app context and its session are gone, and
+        # its Server-Timing record was sent
+        stages.stop()
+        try:
+            with app.app_context():
+                service.refresh(db_session())
+        except Exception:  # noqa: BLE001 - the next request refreshes, or reports
+            app.logger.exception("refreshing the suggestion index after a response failed")
+    return refresh

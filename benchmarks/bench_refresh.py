@@ -1,6 +1,6 @@
 """What a worker's refresh costs after another worker registered one stream.
 
-In one process, on a SQLite file: import a generated data set (benchmarks/bench_load.py's
+In one process, on a SQLite file (or PostgreSQL): import a generated data set (benchmarks/bench_load.py's
 generator), store its vectors, warm up a reader service, then repeat: a writer registers
 a stream (committed, its vector stored as `index_written` does), the reader refreshes and
 answers one suggestion request. Reports the refresh's p50/p99 and its stages per data
@@ -12,6 +12,7 @@ not embed anyway, and the figure is about the rest. The last line is JSON.
 
     python benchmarks/bench_refresh.py --sizes 3000 15000 --edits 200
     python benchmarks/bench_refresh.py --sizes 15000 --edits 200 --queue-every 20
+    python benchmarks/bench_refresh.py --sizes 15000 --database postgresql
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_load import generate_exchange  # noqa: E402
+from bench_load import database, generate_exchange  # noqa: E402
 
 from matchmaker import stages  # noqa: E402
 from matchmaker.exchange import import_exchange  # noqa: E402
@@ -71,10 +72,10 @@ def _percentile(values: list[float], q: float) -> float:
     return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
 
 
-def run(items: int, edits: int, queue_every: int = 0) -> dict:
+def run(items: int, edits: int, queue_every: int = 0, kind: str = "sqlite") -> dict:
     streams, capacities = items * 2 // 3, items // 3
-    with tempfile.TemporaryDirectory(prefix="bench-refresh-") as tmp:
-        url = f"sqlite:///{Path(tmp) / 'refresh.sqlite'}"
+    with tempfile.TemporaryDirectory(prefix="bench-refresh-") as tmp, \
+            database(kind, Path(tmp)) as url:
         upgrade(url)
         engine = make_engine(url)
         factory = make_session_factory(engine)
@@ -135,7 +136,7 @@ def run(items: int, edits: int, queue_every: int = 0) -> dict:
     names = sorted({name for record in records for name in record})
     slowest = [records[i] for i in sorted(range(len(refresh)), key=refresh.__getitem__)
                [-max(1, len(refresh) // 100):]]
-    return {"items": items, "edits": edits, "prepare_s": round(prepared, 1),
+    return {"database": kind, "items": items, "edits": edits, "prepare_s": round(prepared, 1),
             "warm_up_s": round(warm_up, 2),
             "refresh_p50_ms": _percentile(refresh, 0.5), "refresh_p99_ms": _percentile(refresh, 0.99),
             "refresh_max_ms": round(1000 * max(refresh), 1),
@@ -161,10 +162,12 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=200)
     parser.add_argument("--queue-every", type=int, default=0,
                         help="ask for the writer hub's review queue every N registrations")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="a SQLite file, or a fresh schema on TEST_DATABASE_URL")
     args = parser.parse_args()
     results = []
     for items in args.sizes:
-        result = run(items, args.edits, args.queue_every)
+        result = run(items, args.edits, args.queue_every, args.database)
         results.append(result)
         print(f"{items:>7,} items: refresh after one registration p50 "
               f"{result['refresh_p50_ms']} ms, p99 {result['refresh_p99_ms']} ms, max "

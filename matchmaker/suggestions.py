@@ -263,6 +263,12 @@ class SuggestionService:
             session.flush()
 
     # -- keeping the ranker fresh -----------------------------------------
+    def refresh_due(self) -> bool:
+        """Whether the next `refresh` would look at the database (the index loaded, and
+        `refresh_seconds` gone by since the last look)."""
+        return (self._ranker is not None
+                and time.monotonic() - self._checked_at >= self.refresh_seconds)
+
     def refresh(self, session: Session, *, force: bool = False, full: bool = False) -> bool:
         """Bring the ranker up to date with the database; True when anything changed.
         `full`: compare every item now, even when the index version did not move."""
@@ -374,8 +380,11 @@ class SuggestionService:
         if now - self._counted_at[kind] < self.count_check_seconds:
             return gone, moved
         self._counted_at[kind] = now
-        if len(held) != matchable_count(session, kind):  # a row deleted, or committed late
-            more_gone, more_moved = self._compare_all(session, kind)
+        with stage("count check"):
+            count = matchable_count(session, kind)
+        if len(held) != count:  # a row deleted, or committed late
+            with stage("full compare"):
+                more_gone, more_moved = self._compare_all(session, kind)
             return gone + more_gone, moved + more_moved
         return gone, moved
 

@@ -65,3 +65,53 @@ def test_text_analysis_suggests_materials_services_and_quantity(http, world):
     assert "ict_equipment" in [m["id"] for m in analysis["materials"]]
     assert "data_wiping" in [s["id"] for s in analysis["services"]]
     assert analysis["quantity"]["amount"] == 40
+
+
+def test_a_worker_reads_what_another_wrote_after_a_response_not_in_the_next_suggestion(
+        http, world, api_app, session_factory):
+    """Another process registers a capacity; this app's next response (here a health check)
+    brings its index up to date once sent, so the suggestion after it does no refresh of
+    its own (its Server-Timing shows no refresh stage) and already offers the capacity."""
+    import time
+
+    from api.suggestion_index import suggestion_service
+    from matchmaker import registration
+    from matchmaker.errors import NotFound
+    from matchmaker.suggestions import SuggestionService
+    from models import Capacity, Organisation, User
+
+    def held(service, capacity_id: int) -> bool:
+        try:   # language_of reads the index as it is, without refreshing it
+            service.language_of("capacity", capacity_id)
+        except NotFound:
+            return False
+        return True
+
+    path = f"/api/v1/streams/{world.ids['stream_a']}/suggestions?k=10"
+    assert http.get(path, token=world.tokens["co_a"])[0] == 200
+    with api_app.app_context():
+        service = suggestion_service()
+    with session_factory() as session:   # another worker: its own session and service
+        capacity = registration.create_item(
+            session, session.get(User, world.ids["user_admin"]), Capacity,
+            session.get(Organisation, world.ids["org_se_b"]),
+            {"title": "Werkkledij ophalen en sorteren", "materials": ["workwear"],
+             "services": ["collection", "sorting"]})
+        session.commit()
+        SuggestionService(service.embedder).index_items(session, "capacity", [capacity.id])
+        session.commit()
+        new_id = capacity.id
+    time.sleep(service.refresh_seconds)
+    assert not held(service, new_id)
+    assert http.get("/healthz")[0] == 200
+    deadline = time.monotonic() + 10
+    while not held(service, new_id) and time.monotonic() < deadline:
+        time.sleep(0.05)   # the refresh runs once the response was sent
+    assert held(service, new_id)
+    status, headers, found = http.get(path, token=world.tokens["co_a"])
+    assert status == 200
+    assert new_id in {s["capacity_id"] for s in found}
+    stages = {part.split(";")[0].strip() for part in headers["Server-Timing"].split(",")}
+    assert "candidates" in stages
+    # ("refresh" is there, ~0 ms: the request still asks whether one is due)
+    assert not {"changes", "loading", "indexing", "embedding"} & stages
