@@ -79,19 +79,28 @@ CAPACITY_TEXT = {
 def generate_exchange(organisations: int, streams: int, capacities: int,
                       seed: int = 7) -> dict[str, Any]:
     """An exchange document of the given size, with free text in the hubs' languages."""
+    records = generate_records(organisations, streams, capacities, seed)
+    return {"format": "circular-match-exchange/1", "hubs": records["hubs"],
+            "organisations": records["organisations"], "streams": list(records["streams"]),
+            "capacities": list(records["capacities"])}
+
+
+def generate_records(organisations: int, streams: int, capacities: int,
+                     seed: int = 7) -> dict[str, Any]:
+    """`generate_exchange`'s records with the streams and capacities as iterators made one
+    record at a time (a million streams need not be held at once). The same seed gives
+    the same records when the streams are consumed before the capacities."""
     rng = random.Random(seed)
-    doc: dict[str, Any] = {"format": "circular-match-exchange/1", "hubs": [
-        {"id": hub_id, "name": name, "location": {"lat": lat, "lon": lon}}
-        for hub_id, name, lat, lon, _ in HUBS], "organisations": [], "streams": [],
-        "capacities": []}
+    hubs = [{"id": hub_id, "name": name, "location": {"lat": lat, "lon": lon}}
+            for hub_id, name, lat, lon, _ in HUBS]
     # Roughly a third of the organisations are social enterprises.
-    enterprises, companies = [], []
+    enterprises, companies, orgs = [], [], []
     for i in range(organisations):
         hub_id, _, lat, lon, language = HUBS[i % len(HUBS)]
         social = i % 3 == 0
         org_id = f"org-{i:05d}"
         (enterprises if social else companies).append((org_id, language))
-        doc["organisations"].append({
+        orgs.append({
             "id": org_id, "kind": "social_enterprise" if social else "company",
             "name": f"{'Atelier' if social else 'Bedrijf'} {i} {rng.choice(['vzw', 'nv', 'bv'])}",
             "hub": hub_id, "language": language,
@@ -99,33 +108,40 @@ def generate_exchange(organisations: int, streams: int, capacities: int,
             "location": {"lat": round(lat + rng.uniform(-0.2, 0.2), 4),
                          "lon": round(lon + rng.uniform(-0.3, 0.3), 4)},
             "contact": {"name": f"Contact {i}", "email": f"contact{i}@org{i}.example"}})
-    for i in range(streams):
-        org_id, language = companies[i % len(companies)]
-        material, ewc, words = rng.choice(MATERIALS)
-        amount, unit = rng.choice(((2, "t"), (300, "kg"), (50, "units"), (12, "m3")))
-        doc["streams"].append({
-            "id": f"s-{i:06d}", "organisation": org_id, "language": language,
-            "title": words[language].capitalize(),
-            "description": STREAM_TEXT[language].format(amount=amount, unit=unit,
-                                                        what=words[language]),
-            # Half the streams come as free text only, as most forms are filled in.
-            **({"materials": [material], "services_wanted": rng.sample(SERVICES, 2),
-                "quantity": {"amount": amount, "unit": unit, "per": "year"}}
-               if i % 2 else {}),
-            **({"ewc_codes": [ewc]} if ewc and i % 4 == 1 else {})})
-    for i in range(capacities):
-        org_id, language = enterprises[i % len(enterprises)]
-        material, _, words = rng.choice(MATERIALS)
-        services = rng.sample(SERVICES, 3)
-        doc["capacities"].append({
-            "id": f"c-{i:06d}", "organisation": org_id, "language": language,
-            "title": f"{words[language].capitalize()}: {services[0]}",
-            "description": CAPACITY_TEXT[language].format(what=words[language],
-                                                          services=", ".join(services)),
-            "services": services, "materials": [material],
-            "capacity": {"amount": rng.choice((1, 5, 20)), "unit": "t", "per": "month"},
-            "service_radius_km": rng.choice((20, 40, 80)), "target_group_fte": rng.randint(2, 60)})
-    return doc
+
+    def stream_records() -> Iterator[dict[str, Any]]:
+        for i in range(streams):
+            org_id, language = companies[i % len(companies)]
+            material, ewc, words = rng.choice(MATERIALS)
+            amount, unit = rng.choice(((2, "t"), (300, "kg"), (50, "units"), (12, "m3")))
+            yield {
+                "id": f"s-{i:06d}", "organisation": org_id, "language": language,
+                "title": words[language].capitalize(),
+                "description": STREAM_TEXT[language].format(amount=amount, unit=unit,
+                                                            what=words[language]),
+                # Half the streams come as free text only, as most forms are filled in.
+                **({"materials": [material], "services_wanted": rng.sample(SERVICES, 2),
+                    "quantity": {"amount": amount, "unit": unit, "per": "year"}}
+                   if i % 2 else {}),
+                **({"ewc_codes": [ewc]} if ewc and i % 4 == 1 else {})}
+
+    def capacity_records() -> Iterator[dict[str, Any]]:
+        for i in range(capacities):
+            org_id, language = enterprises[i % len(enterprises)]
+            material, _, words = rng.choice(MATERIALS)
+            services = rng.sample(SERVICES, 3)
+            yield {
+                "id": f"c-{i:06d}", "organisation": org_id, "language": language,
+                "title": f"{words[language].capitalize()}: {services[0]}",
+                "description": CAPACITY_TEXT[language].format(what=words[language],
+                                                              services=", ".join(services)),
+                "services": services, "materials": [material],
+                "capacity": {"amount": rng.choice((1, 5, 20)), "unit": "t", "per": "month"},
+                "service_radius_km": rng.choice((20, 40, 80)),
+                "target_group_fte": rng.randint(2, 60)}
+
+    return {"hubs": hubs, "organisations": orgs, "streams": stream_records(),
+            "capacities": capacity_records()}
 
 
 # --- preparing a database ------------------------------------------------------------------

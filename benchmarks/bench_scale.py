@@ -51,6 +51,7 @@ from bench_load import (  # noqa: E402
     _summary,
     database,
     generate_exchange,
+    generate_records,
 )
 
 MODEL_SAMPLE = 2000
@@ -268,12 +269,14 @@ def run_size(streams: int, kind: str, workers: int, requests: int) -> dict[str, 
 
 def stream_docs(streams: int, seed: int = 5) -> tuple[list, np.ndarray, list]:
     """Stream docs from the generator's records (analysed like the service does, each
-    distinct text once), unit vectors around their material, and capacity docs."""
+    distinct text once), unit vectors around their material, and capacity docs. The
+    records are made and turned into docs one at a time: at 1M streams the records
+    themselves would hold gigabytes."""
     from matchmaker.analysis import analyse
     from matchmaker.engine.documents import CapacityDoc, StreamDoc, enrich
 
     organisations, streams, capacities = sizes_for(streams)
-    data = generate_exchange(organisations, streams, capacities, seed=seed)
+    data = generate_records(organisations, streams, capacities, seed=seed)
     places = {o["id"]: (o["hub"], o["location"]) for o in data["organisations"]}
     cached = functools.lru_cache(maxsize=None)(
         lambda text, language, role: analyse(text, language, role=role))
@@ -336,11 +339,14 @@ def run_in_memory(streams: int, queries: int) -> dict[str, Any]:
     started = time.perf_counter()
     docs, vectors, capacities = stream_docs(streams)
     generated_s = time.perf_counter() - started
+    _phase(f"{streams:,} stream docs and vectors made in {generated_s:.0f} s")
     with threadpool_limits(1):
         started = time.perf_counter()
         ranker = Ranker.build(docs, [], stream_vectors=vectors)
+        del docs, vectors   # the ranker holds its own
         ranker.prepare()
         build_s = time.perf_counter() - started
+        _phase(f"ranker built in {build_s:.0f} s ({ranker.dense_index_name('stream')})")
         rng = np.random.default_rng(9)
         latencies = []
         for capacity in random.Random(9).choices(capacities, k=queries + 5):
@@ -354,7 +360,14 @@ def run_in_memory(streams: int, queries: int) -> dict[str, Any]:
             "dense_index": ranker.dense_index_name("stream"),
             "capacity_top10": _summary(latencies[5:]),
             "stored_index": stored_index(ranker),
+            # the most this process held at once (generation, build, the queries)
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "load_average": round(os.getloadavg()[0], 1)}
+
+
+def _phase(message: str) -> None:
+    """A line on stderr between the long steps (the 1M size runs for most of an hour)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def _mb(kb: dict[str, int]) -> str:
@@ -366,7 +379,8 @@ def print_table(results: list[dict[str, Any]]) -> None:
         if r.get("in_memory"):
             print(f"{r['streams']:>9} streams in memory: ranker built in {r['ranker_build_s']} s "
                   f"({r['dense_index']}), capacity top 10 {r['capacity_top10']}, stored index "
-                  f"{r['stored_index']}, load average {r['load_average']}")
+                  f"{r['stored_index']}, peak RSS {r['peak_rss_mb']} MB, load average "
+                  f"{r['load_average']}")
             continue
         print(f"{r['streams']:>9} streams + {r['capacities']} capacities ({r['database']}, "
               f"{r['workers']} workers, load average {r['load_average']})")

@@ -40,3 +40,4 @@ def test_bench_scale_in_memory_mode_ranks_for_capacities() -> None:
     assert 0 < result["capacity_top10"]["p50_ms"] <= result["capacity_top10"]["p99_ms"]
     stored = result["stored_index"]   # saved and loaded in another process, as a worker does
     assert stored["save_s"] > 0 and stored["load_s"] > 0 and stored["disk_mb"] > 0
+    assert result["peak_rss_mb"] > 0
