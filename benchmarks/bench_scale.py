@@ -30,6 +30,7 @@ import http.client
 import json
 import os
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -249,6 +250,7 @@ def run_size(streams: int, kind: str, workers: int, requests: int) -> dict[str, 
         _matchmaker(["migrate"], env, log)
         import_s, import_cpu_s = _matchmaker(["import", str(path)], env, log)
         index_s, index_cpu_s = _matchmaker(["index"], env, log)
+        index_steps = _index_steps(log.read_text(encoding="utf-8", errors="replace"))
         os.environ.update({k: env[k] for k in ("DATABASE_URL", "MATCHMAKER_HOME")})
         model, model_cpu_ms = model_rate(texts)
         token, stream_ids = api_token(url)
@@ -259,10 +261,19 @@ def run_size(streams: int, kind: str, workers: int, requests: int) -> dict[str, 
             "import_s": round(import_s, 1), "import_records_per_s": round(records / import_s),
             "import_cpu_ms_per_record": round(1000 * import_cpu_s / records, 2),
             "index_s": round(index_s, 1), "index_items_per_s": round(items / index_s),
-            "index_cpu_ms_per_item": round(1000 * index_cpu_s / items, 2),
+            "index_cpu_ms_per_item": round(1000 * index_cpu_s / items, 2), **index_steps,
             "model_texts_per_s": round(model), "model_cpu_ms_per_text": round(model_cpu_ms, 2),
             "index_share_of_model": round(items / index_s / model, 2),
             "load_average": round(os.getloadavg()[0], 1), **served}
+
+
+def _index_steps(log: str) -> dict[str, float | None]:
+    """The two steps of `matchmaker index` as it reports them: embedding (with the
+    analysis beside it) and building and storing the suggestion index, in seconds."""
+    embedded = re.findall(r"items embedded in ([0-9.]+) s", log)
+    stored = re.findall(r"index stored in .*, ([0-9.]+) s\)", log)
+    return {"index_embed_s": float(embedded[-1]) if embedded else None,
+            "index_store_s": float(stored[-1]) if stored else None}
 
 
 # --- in memory: the ranker at up to 1M streams, no database ----------------------------------
@@ -389,7 +400,8 @@ def print_table(results: list[dict[str, Any]]) -> None:
         print(f"    index  {r['index_s']:7} s  {r['index_items_per_s']:6} items/s  "
               f"CPU {r['index_cpu_ms_per_item']} ms an item (model alone "
               f"{r['model_texts_per_s']} texts/s, CPU {r['model_cpu_ms_per_text']} ms a text; "
-              f"{r['index_share_of_model']:.0%} of its rate)")
+              f"{r['index_share_of_model']:.0%} of its rate); embedding {r['index_embed_s']} s, "
+              f"storing the suggestion index {r['index_store_s']} s")
         print(f"    /readyz first {r['first_ready_s']} s, workers ready {r['worker_ready_s']} s")
         print(f"    memory MB RSS / PSS: master {_mb(r['master_kb'])}; workers "
               + "; ".join(_mb(w) for w in r["workers_kb"])

@@ -24,6 +24,9 @@ def test_bench_scale_imports_indexes_serves_and_reports_every_figure() -> None:
     assert result["import_records_per_s"] > 0 and result["index_items_per_s"] > 0
     assert result["import_cpu_ms_per_record"] > 0 and result["index_cpu_ms_per_item"] > 0
     assert result["model_texts_per_s"] > 0
+    # the index command's two steps, as it reports them, within its whole time
+    assert 0 < result["index_embed_s"] and 0 < result["index_store_s"]
+    assert result["index_embed_s"] + result["index_store_s"] <= result["index_s"]
     assert 0 < result["first_ready_s"] <= result["worker_ready_s"][-1]
     assert len(result["worker_ready_s"]) == len(result["workers_kb"]) == 1
     for process in (result["master_kb"], *result["workers_kb"]):
