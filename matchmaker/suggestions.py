@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
-from indexing.embedders import Embedder
+from indexing.embedders import Embedder, sendable
 from indexing.vector_index import DEFAULT_ANN_THRESHOLD
 from models import (
     Capacity,
@@ -69,6 +70,7 @@ from .stored_analysis import analysis_pool, missing_stored_meanwhile
 from .vector_store import (
     Progress,
     SyncReport,
+    encode_on_one_thread,
     store_vectors,
     stored_rows,
     sync_vectors,
@@ -199,17 +201,20 @@ class SuggestionService:
         An item's vector depends on its title and description alone, not on its analysis,
         so another process analyses while this one embeds (on one BLAS thread: the
         model's micro-batches are too small for a second, and on a busy machine two
-        threads ran 3-6x slower than one); texts are read as columns, vectors written
-        with one statement a batch.
+        threads ran 3-6x slower than one); once it has analysed, that process embeds
+        too, from the other end of the list (the USE model, see `sync_vectors`). Texts
+        are read as columns, vectors written with one statement a batch.
         """
         reports = {}
         with analysis_pool() as pool, threadpool_limits(1, user_api="blas"):
+            helper = (partial(pool.submit, encode_on_one_thread, self.embedder)
+                      if sendable(self.embedder) else None)
             for kind in KINDS:
                 with missing_stored_meanwhile(session, ITEM_MODELS[kind], pool,
                                               progress("analysis", kind) if progress else None):
                     reports[kind] = sync_vectors(
                         session, self.embedder, kind, matchable_texts(session, kind),
-                        rebuild=rebuild,
+                        rebuild=rebuild, helper=helper,
                         progress=progress("embedding", kind) if progress else None)
         return reports
 

@@ -9,18 +9,27 @@ again for it; `rebuild=True` forces that for the current model too.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from threadpoolctl import threadpool_limits
 
 from indexing.embedders import Embedder
 from models import Embedding, utcnow
 
 Progress = Callable[[int, int], None]
+# texts a batch gives to the other process and back: the model's time, not the hand-over
+Helper = Callable[[list[str]], "Future[np.ndarray]"]
 BATCH = 256
+# batches handed to the helper and not yet back: one to embed, one waiting behind it, so
+# it never waits for this process to hand it the next
+HELPER_DEPTH = 2
+logger = logging.getLogger(__name__)
 
 
 def text_hash(text: str) -> str:
@@ -32,6 +41,15 @@ class SyncReport:
     embedded: int
     unchanged: int
     removed: int
+    # of `embedded`, how many the helper process embedded
+    elsewhere: int = 0
+
+
+def encode_on_one_thread(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """`embedder.encode` on one BLAS thread: what a helper process runs (module level, so
+    another process can be sent it)."""
+    with threadpool_limits(1, user_api="blas"):
+        return embedder.encode(texts)
 
 
 def stored_rows(session: Session, model: str, kind: str,
@@ -102,12 +120,15 @@ def sync_vectors(
     rebuild: bool = False,
     progress: Progress | None = None,
     complete: bool = True,
+    helper: Helper | None = None,
 ) -> SyncReport:
     """Make the stored vectors of `kind` under `embedder.name` match `items` (id, text).
 
     `complete=False`: `items` are only some of the items, so the others' vectors stay.
     Each batch of BATCH texts is embedded and written before the next, so memory stays
-    flat however many items there are.
+    flat however many items there are. `helper` embeds batches in another process (the
+    same model there): it takes batches from the end while this process works from the
+    start, so a second core shares the model's work.
     """
     wanted = {item_id: text for item_id, text in items}
     model = embedder.name
@@ -121,18 +142,55 @@ def sync_vectors(
         (item_id, text) for item_id, text in wanted.items()
         if rebuild or item_id not in stored or stored[item_id][1] != text_hash(text)
     ]
-    done = 0
+    batches = [todo[start:start + BATCH] for start in range(0, len(todo), BATCH)]
+    done, elsewhere = 0, 0
     if progress:
         progress(0, len(todo))
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start:start + BATCH]
-        vectors = embedder.encode([text for _, text in batch])
+
+    def write(batch: list[tuple[int, str]], vectors: np.ndarray) -> None:
+        nonlocal done
         write_vectors(session, model, kind, ((item_id, text, vector) for (item_id, text), vector
                                              in zip(batch, vectors, strict=True)), stored)
         done += len(batch)
         if progress:
             progress(done, len(todo))
-    return SyncReport(embedded=len(todo), unchanged=len(wanted) - len(todo), removed=len(gone))
+
+    def texts(batch: list[tuple[int, str]]) -> list[str]:
+        return [text for _, text in batch]
+
+    # This process embeds from the front, the helper from the back, until they meet.
+    lent: list[tuple[list[tuple[int, str]], Future]] = []
+    front, back = 0, len(batches)
+    try:
+        while front < back:
+            while helper is not None and len(lent) < HELPER_DEPTH and back - front > 1:
+                back -= 1
+                lent.append((batches[back], helper(texts(batches[back]))))
+            write(batches[front], embedder.encode(texts(batches[front])))
+            front += 1
+            while lent and lent[0][1].done():
+                elsewhere += _collect(embedder, *lent.pop(0), write)
+        while lent:
+            elsewhere += _collect(embedder, *lent.pop(0), write)
+    finally:
+        for _, future in lent:
+            future.cancel()
+    return SyncReport(embedded=len(todo), unchanged=len(wanted) - len(todo), removed=len(gone),
+                      elsewhere=elsewhere)
+
+
+def _collect(embedder: Embedder, batch: list[tuple[int, str]], future: Future,
+             write: Callable[[list[tuple[int, str]], np.ndarray], None]) -> int:
+    """Write a batch the helper embedded (waiting for it); if the helper failed, embed it
+    here. Returns how many texts the helper embedded."""
+    try:
+        vectors = future.result()
+    except Exception:  # noqa: BLE001 - e.g. the process stopped: this one carries on
+        logger.warning("the embedding helper failed; embedding its batch here", exc_info=True)
+        write(batch, embedder.encode([text for _, text in batch]))
+        return 0
+    write(batch, vectors)
+    return len(batch)
 
 
 def load_vectors(session: Session, model: str, kind: str) -> tuple[np.ndarray, np.ndarray]:

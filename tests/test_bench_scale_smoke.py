@@ -44,3 +44,6 @@ def test_bench_scale_in_memory_mode_ranks_for_capacities() -> None:
     stored = result["stored_index"]   # saved and loaded in another process, as a worker does
     assert stored["save_s"] > 0 and stored["load_s"] > 0 and stored["disk_mb"] > 0
     assert result["peak_rss_mb"] > 0
+    # where a query's time goes, the candidates' three channels apart
+    assert {"dense", "blocking", "lexical", "features", "explanation", "total"} <= set(
+        result["capacity_top10_stages"])

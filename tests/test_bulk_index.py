@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from indexing.embedders import get_embedder
-from matchmaker import stored_analysis
+from matchmaker import stored_analysis, vector_store
 from matchmaker.demo import load_demo
 from matchmaker.exchange import import_exchange
 from matchmaker.suggestions import SuggestionService
@@ -50,9 +50,11 @@ def test_bulk_index_stores_the_same_analysis_vectors_and_hashes_as_the_per_item_
     for table in TABLES.values():
         session.execute(sa.update(table).values(analysis=None, analysis_key=None))
     session.execute(sa.delete(Embedding.__table__))
-    # the demo is small: send it to the analysis process all the same
+    # the demo is small: send it to the analysis process all the same, and in batches
+    # small enough that the process embeds some of them once it has analysed
     monkeypatch.setattr(stored_analysis, "BACKGROUND_MIN_ROWS", 1)
     monkeypatch.setattr(stored_analysis, "ANALYSIS_CHUNK", 10)
+    monkeypatch.setattr(vector_store, "BATCH", 4)
     steps: list[tuple[str, str, int, int]] = []
 
     def progress(step: str, kind: str):
@@ -73,6 +75,9 @@ def test_bulk_index_stores_the_same_analysis_vectors_and_hashes_as_the_per_item_
                                    atol=1e-6, err_msg=str(key))
     assert {kind: r.embedded for kind, r in reports.items()} == {
         kind: sum(1 for k, _ in per_item_vectors if k == kind) for kind in TABLES}
+    # the other process embedded some (its vectors are among those compared above), and
+    # this one the rest
+    assert all(0 < r.elsewhere < r.embedded for r in reports.values()), reports
     assert ("analysis", "capacity", 22, 22) in steps
     assert ("embedding", "stream", 25, 25) in steps
 
@@ -99,3 +104,30 @@ def test_import_leaving_the_analysis_to_index_ends_with_what_the_flush_hook_stor
     assert stored_analysis.store_missing(session, Stream) == len(demo["streams"])
     assert stored_analysis.store_missing(session, Capacity) == len(demo["capacities"])
     assert by_source("deferred") == by_source("analysed")
+
+
+def test_a_failed_helper_leaves_its_batches_to_this_process(session, embedder, monkeypatch):
+    """The helper process fails (it stopped, say): every text is embedded all the same,
+    here, and stored as this process would store it."""
+    from concurrent.futures import Future
+
+    monkeypatch.setattr(vector_store, "BATCH", 2)
+    handed: list[list[str]] = []
+
+    def broken(texts: list[str]) -> Future:
+        handed.append(texts)
+        future: Future = Future()
+        future.set_exception(RuntimeError("the helper process stopped"))
+        return future
+
+    items = [(i, f"Houten paletten, partij {word}") for i, word in
+             enumerate(("een", "twee", "drie", "vier", "vijf", "zes", "zeven"), start=1)]
+    report = vector_store.sync_vectors(session, embedder, "stream", items, helper=broken)
+    assert handed and report.embedded == len(items) and report.elsewhere == 0
+    stored = vector_store.stored_rows(session, embedder.name, "stream")
+    assert sorted(stored) == [i for i, _ in items]
+    expected = embedder.encode([text for _, text in items])
+    for row, (item_id, text) in enumerate(items):
+        assert stored[item_id].text_hash == vector_store.text_hash(text)
+        np.testing.assert_allclose(np.frombuffer(stored[item_id].vector, "<f4"), expected[row],
+                                   atol=1e-6)

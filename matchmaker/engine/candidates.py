@@ -18,6 +18,7 @@ from indexing.lexical import LexicalIndex
 from indexing.vector_index import RowIndex
 from matchmaker.engine.columns import Block, Columns
 from matchmaker.engine.features import MATERIAL_MATRIX
+from matchmaker.stages import stage
 
 
 @dataclass
@@ -78,25 +79,29 @@ def find_candidates(
     k = min(settings.dense_k, n_allowed)
     if k:
         # an all-True mask would only slow the index down (hnswlib filters in Python)
-        mask = None if n_allowed == len(columns) else _index_mask(columns, dense, allowed)
-        hits = dense.search(query_vector, k, allowed=mask)
-        chosen[[columns.row_of_key[key] for key in hits.ids.tolist()]] = True
-    blocked, prior = blocked_rows(query, columns.block, query_is_stream)
-    blocked &= allowed
-    if blocked.sum() > settings.max_blocked:
-        # too many: keep those with the best material level and most shared services
-        rows = np.flatnonzero(blocked)
-        keep = rows[np.argpartition(-prior[rows], settings.max_blocked - 1)
-                    [: settings.max_blocked]]
-        blocked = np.zeros_like(blocked)
-        blocked[keep] = True
-    chosen |= blocked
+        with stage("dense"):
+            mask = None if n_allowed == len(columns) else _index_mask(columns, dense, allowed)
+            hits = dense.search(query_vector, k, allowed=mask)
+            chosen[[columns.row_of_key[key] for key in hits.ids.tolist()]] = True
+    with stage("blocking"):
+        blocked, prior = blocked_rows(query, columns.block, query_is_stream)
+        blocked &= allowed
+        if blocked.sum() > settings.max_blocked:
+            # too many: keep those with the best material level and most shared services
+            rows = np.flatnonzero(blocked)
+            keep = rows[np.argpartition(-prior[rows], settings.max_blocked - 1)
+                        [: settings.max_blocked]]
+            blocked = np.zeros_like(blocked)
+            blocked[keep] = True
+        chosen |= blocked
     if settings.lexical_k and query_text:
-        # Filtering the hits afterwards avoids building a key-ordered mask per query.
-        hits = lexical.search(query_text, settings.lexical_k * 2)
-        rows = np.array([columns.row_of_key[key] for key in hits.ids.tolist()], dtype=np.int64)
-        rows = rows[allowed[rows]][: settings.lexical_k]
-        chosen[rows] = True
+        with stage("lexical"):
+            # Filtering the hits afterwards avoids building a key-ordered mask per query.
+            hits = lexical.search(query_text, settings.lexical_k * 2)
+            rows = np.array([columns.row_of_key[key] for key in hits.ids.tolist()],
+                            dtype=np.int64)
+            rows = rows[allowed[rows]][: settings.lexical_k]
+            chosen[rows] = True
     rows = np.flatnonzero(chosen)
     return rows, columns.vectors[rows] @ query_vector
 
