@@ -2,20 +2,19 @@
 from __future__ import annotations
 
 import json
-import threading
 import urllib.request
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from werkzeug.serving import make_server
 
 from api.app import create_app
 from api.cli import main
 from matchmaker.config import Settings
 from matchmaker.demo import DEMO_FILE, load_demo
 from models import Organisation, make_engine
+from tests.serving import serving
 
 DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
 
@@ -94,18 +93,13 @@ def test_demo_prepares_a_database_that_the_app_serves(home):
         assert conn.scalar(sa.select(sa.func.count()).select_from(Organisation)) == 34
     engine.dispose()
 
-    server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        base = f"http://127.0.0.1:{server.server_port}"
+    app = create_app(settings)
+    with serving(app) as base:
         with urllib.request.urlopen(f"{base}/healthz", timeout=10) as response:
             assert response.status == 200 and json.load(response)["status"] == "ok"
         with urllib.request.urlopen(f"{base}/readyz", timeout=60) as response:
             body = json.load(response)
             assert response.status == 200 and body["checks"] == {"database": "ok", "index": "ok"}
         # the app loaded the index the demo stored instead of building it
-        assert server.app.extensions["matchmaker.index"].loaded_from == home / "index"
-    finally:
-        server.shutdown()
-        thread.join()
+        assert app.extensions["matchmaker.index"].loaded_from == home / "index"
+    app.extensions["matchmaker.engine"].dispose()

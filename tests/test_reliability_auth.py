@@ -138,29 +138,23 @@ def test_stored_failure_counter_slides_clears_and_forgets(session_factory) -> No
 def test_two_workers_count_the_same_password_failures(api_app, http, world, tmp_path):
     """Two app instances (as two gunicorn workers) on one database: a guesser who spreads
     wrong passwords over both is refused after the account's 5 failures in all."""
-    import threading
-
     from conftest import Http
-    from werkzeug.serving import make_server
 
     from api.app import create_app
+    from tests.serving import serving
 
     settings = api_app.extensions["matchmaker.settings"]
     other_app = create_app(settings)
-    server = make_server("127.0.0.1", 0, other_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        other = Http(f"http://127.0.0.1:{server.server_port}")
-        login = {"email": "fac-a@example.org"}
-        statuses = [(http if i % 2 else other).post(
-            "/api/v1/session", json={**login, "password": f"guess {i}"})[0] for i in range(5)]
-        assert statuses == [401] * 5
-        assert http.post("/api/v1/session", json={**login, "password": PASSWORD})[0] == 429
-        assert other.post("/api/v1/session", json={**login, "password": PASSWORD})[0] == 429
+        with serving(other_app) as other_url:
+            other = Http(other_url)
+            login = {"email": "fac-a@example.org"}
+            statuses = [(http if i % 2 else other).post(
+                "/api/v1/session", json={**login, "password": f"guess {i}"})[0] for i in range(5)]
+            assert statuses == [401] * 5
+            assert http.post("/api/v1/session", json={**login, "password": PASSWORD})[0] == 429
+            assert other.post("/api/v1/session", json={**login, "password": PASSWORD})[0] == 429
     finally:
-        server.shutdown()
-        thread.join()
         other_app.extensions["matchmaker.engine"].dispose()
 
 
