@@ -45,6 +45,13 @@ class Mail:
     reply_to: str | None = None
 
 
+def _one_line(text: str) -> str:
+    """A header's text on one line: a subject or sender name holds what people typed (an
+    organisation's name with a line break in it), and a line break in a header is refused
+    by the email package (it would start a header of its own)."""
+    return " ".join(text.split())
+
+
 def _headers(part: Message) -> list[str]:
     lines = []
     for key in part.keys():
@@ -100,9 +107,9 @@ class Mailer:
 
     def _message(self, mail: Mail) -> EmailMessage:
         message = EmailMessage()
-        message["From"] = formataddr((mail.from_name, self.sender)) if mail.from_name \
-            else self.sender
-        message["To"], message["Subject"] = mail.to, mail.subject
+        message["From"] = formataddr((_one_line(mail.from_name), self.sender)) \
+            if mail.from_name else self.sender
+        message["To"], message["Subject"] = mail.to, _one_line(mail.subject)
         if mail.reply_to:
             message["Reply-To"] = mail.reply_to
         message["Message-ID"] = f"<{uuid.uuid4().hex}@matchmaker>"

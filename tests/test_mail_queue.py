@@ -113,3 +113,26 @@ def test_a_refused_mail_waits_or_is_set_aside_as_the_server_says(tmp_path, answe
     finally:
         mailer.stop()
         server.close()
+
+
+def test_a_line_break_in_a_subject_or_sender_name_is_sent_on_one_line(tmp_path, smtp_inbox):
+    """Subjects and sender names carry what people typed (an organisation named across two
+    lines): the mail goes out with them on one line, instead of the email package refusing
+    a header that would start another (schemathesis found it as a 500 on an invitation)."""
+    from matchmaker.config import Settings
+    from matchmaker.mail import Mail, Mailer
+
+    mailer = Mailer(Settings(home=tmp_path, database_url="sqlite://", secret_key="x",
+                             smtp_url=smtp_inbox.url))
+    try:
+        mailer.send([Mail("iemand@example.org", "Uitnodiging van De\nKringwinkel\r\nBcc: x@y.z",
+                          "Tekst", from_name="Hub\nGent")])
+        deadline = time.monotonic() + 10
+        while not smtp_inbox.messages and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        mailer.stop()
+    [message] = smtp_inbox.messages
+    assert message["Subject"] == "Uitnodiging van De Kringwinkel Bcc: x@y.z"
+    assert message["From"].addresses[0].display_name == "Hub Gent"
+    assert message["Bcc"] is None and message["To"] == "iemand@example.org"
