@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,35 +17,45 @@ DRAIN_SECONDS = 10.0
 
 
 class _Counted:
-    """The app, counting the requests it is in, until their response is closed: what the
+    """The app, keeping the requests it is in until their response is closed: what the
     app does after a response is sent (it refreshes its suggestion index then) must end
     before the test's database goes, or it holds a connection the test disposed of.
-    Werkzeug runs requests in daemon threads nobody waits for, and a thread idle on a
-    browser's keep-alive connection may live on, so the count, not the threads, tells."""
+    Werkzeug runs requests in daemon threads nobody waits for, a thread may idle on a
+    browser's keep-alive connection long after, and when the browser drops a connection
+    Werkzeug never closes that response: a request counts until its response is closed
+    or its thread has ended."""
 
     def __init__(self, app) -> None:
         self.app = app
-        self._busy = 0
+        self._running: dict[object, threading.Thread] = {}
         self._changed = threading.Condition()
 
     def __call__(self, environ, start_response):
+        token = object()
         with self._changed:
-            self._busy += 1
+            self._running[token] = threading.current_thread()
         try:
-            return ClosingIterator(self.app(environ, start_response), [self._done])
+            return ClosingIterator(self.app(environ, start_response),
+                                   [lambda: self._done(token)])
         except BaseException:
-            self._done()
+            self._done(token)
             raise
 
-    def _done(self) -> None:
+    def _done(self, token: object) -> None:
         with self._changed:
-            self._busy -= 1
+            self._running.pop(token, None)
             self._changed.notify_all()
 
     def drain(self, seconds: float) -> bool:
         """Wait until no request is running (at most `seconds`); True when none is."""
+        deadline = time.monotonic() + seconds
         with self._changed:
-            return self._changed.wait_for(lambda: self._busy == 0, timeout=seconds)
+            while any(thread.is_alive() for thread in self._running.values()):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._changed.wait(min(left, 0.05))   # a thread's end is not notified
+        return True
 
 
 @contextmanager
