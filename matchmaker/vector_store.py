@@ -155,9 +155,6 @@ def sync_vectors(
         if progress:
             progress(done, len(todo))
 
-    def texts(batch: list[tuple[int, str]]) -> list[str]:
-        return [text for _, text in batch]
-
     # This process embeds from the front, the helper from the back, until they meet.
     lent: list[tuple[list[tuple[int, str]], Future]] = []
     front, back = 0, len(batches)
@@ -165,8 +162,8 @@ def sync_vectors(
         while front < back:
             while helper is not None and len(lent) < HELPER_DEPTH and back - front > 1:
                 back -= 1
-                lent.append((batches[back], helper(texts(batches[back]))))
-            write(batches[front], embedder.encode(texts(batches[front])))
+                lent.append((batches[back], helper(_texts(batches[back]))))
+            write(batches[front], embedder.encode(_texts(batches[front])))
             front += 1
             while lent and lent[0][1].done():
                 elsewhere += _collect(embedder, *lent.pop(0), write)
@@ -179,6 +176,10 @@ def sync_vectors(
                       elsewhere=elsewhere)
 
 
+def _texts(batch: list[tuple[int, str]]) -> list[str]:
+    return [text for _, text in batch]
+
+
 def _collect(embedder: Embedder, batch: list[tuple[int, str]], future: Future,
              write: Callable[[list[tuple[int, str]], np.ndarray], None]) -> int:
     """Write a batch the helper embedded (waiting for it); if the helper failed, embed it
@@ -187,7 +188,7 @@ def _collect(embedder: Embedder, batch: list[tuple[int, str]], future: Future,
         vectors = future.result()
     except Exception:  # noqa: BLE001 - e.g. the process stopped: this one carries on
         logger.warning("the embedding helper failed; embedding its batch here", exc_info=True)
-        write(batch, embedder.encode([text for _, text in batch]))
+        write(batch, embedder.encode(_texts(batch)))
         return 0
     write(batch, vectors)
     return len(batch)
